@@ -1,0 +1,44 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { z } from 'zod';
+import { ClosureError } from './closure-error';
+
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): InputIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+/** Parses caller input strictly; every problem is listed in one INVALID_REQUEST. */
+export function validateInput<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  context: { provider: string | null; operation: string },
+): Result<T, ClosureError> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  const issues = describeIssues(parsed.error.issues);
+  return err(
+    new ClosureError({
+      code: 'INVALID_REQUEST',
+      provider: context.provider,
+      message: `${context.operation}: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      details: { issues },
+    }),
+  );
+}
+
+/**
+ * Validates adapter settings and throws one error listing every problem: invalid settings are a
+ * programmer error, found at start-up rather than on the first closure.
+ */
+export function parseSettingsOrThrow<T>(schema: z.ZodType<T>, settings: unknown, provider: string): T {
+  const result = validateInput(schema, settings ?? {}, { provider, operation: `create ${provider} adapter` });
+  if (result.isErr()) throw result.error;
+  return result.value;
+}

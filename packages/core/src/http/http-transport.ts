@@ -1,0 +1,580 @@
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import type { z } from 'zod';
+import { ClosureError } from '../domain/closure-error';
+import type { ClosureErrorCode } from '../domain/closure-error-code';
+import type { CallOptions } from '../port/closure-adapter';
+import { classifyNetworkError } from './network-error';
+import { readBodyCapped } from './read-body';
+import { createRedactor, excerpt, type Redactor } from './redact';
+import {
+  type BackoffSettings,
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  sleep,
+} from './retry-policy';
+import { credentialUrlProblem } from './secure-url';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Metadata given to hooks. Never headers, bodies or secrets. */
+export interface HttpRequestEvent {
+  provider: string;
+  operation: string;
+  method: HttpMethod;
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  idempotencyKey: string | null;
+  /** The correlation id this attempt sent, where the provider takes one. */
+  requestId: string | null;
+}
+
+export interface HttpResponseEvent extends HttpRequestEvent {
+  /** null when no response arrived (network error, timeout). */
+  status: number | null;
+  durationMs: number;
+  /** The closekit error code this attempt ended with, or null on success. */
+  errorCode: ClosureErrorCode | null;
+}
+
+export interface HttpRetryEvent extends HttpRequestEvent {
+  /** The attempt that failed and is about to be retried. */
+  status: number | null;
+  errorCode: ClosureErrorCode;
+  delayMs: number;
+}
+
+export interface HttpHooks {
+  onRequest?(event: HttpRequestEvent): void;
+  onResponse?(event: HttpResponseEvent): void;
+  onRetry?(event: HttpRetryEvent): void;
+}
+
+export interface HttpTransportSettings {
+  provider: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  maxRetries?: number;
+  backoff?: BackoffSettings;
+  /** Responses larger than this become INVALID_RESPONSE. Default 1 MiB. */
+  maxResponseBytes?: number;
+  hooks?: HttpHooks;
+  /** Every value that must never be shown (client secret, current token, webhook secrets). */
+  secrets?: () => readonly (string | null | undefined)[];
+  /** Response headers that carry the provider's trace id, first match wins. */
+  requestIdHeaders?: readonly string[];
+  /** Jitter source, injectable for deterministic tests. */
+  random?: () => number;
+}
+
+/** A non-2xx response, handed to the adapter's error table. */
+export interface HttpErrorResponse {
+  status: number;
+  headers: Headers;
+  /** The body parsed as JSON, or null when it is not JSON. */
+  body: unknown;
+  /** A short redacted excerpt of the body. */
+  excerpt: string;
+  requestId: string | null;
+  operation: string;
+}
+
+export interface HttpSuccess<T> {
+  data: T;
+  /** null when the value came from a read-back rather than the response. */
+  status: number | null;
+  headers: Headers | null;
+  requestId: string | null;
+  /** True when the outcome was established by reading back after an unknown outcome. */
+  reconciled: boolean;
+}
+
+export type ReconcileOutcome<T> = { applied: true; value: T } | { applied: false };
+
+/** The request as it leaves, for signers. */
+export interface OutgoingRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface HttpRequestSpec<T> {
+  /** For hooks and messages: closeAccount, getClosure, authenticate ... */
+  operation: string;
+  method: HttpMethod;
+  /** Joined to the transport's baseUrl, unless `url` is given. */
+  path?: string;
+  url?: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Validates a 2xx body (lenient about unused fields). */
+  responseSchema: z.ZodType<T>;
+  /**
+   * 'safe': the request may be repeated blindly (reads, or a provider-honoured idempotency key).
+   * 'reconcile': a mutation without provider idempotency; after an unknown outcome the
+   * transport calls `reconcile` and repeats only when it says the mutation was not applied.
+   */
+  retryMode: 'safe' | 'reconcile';
+  reconcile?: () => ResultAsync<ReconcileOutcome<T>, ClosureError>;
+  idempotencyKey?: string | null;
+  /** Headers that must be new on every attempt (correlation ids). */
+  perAttemptHeaders?: () => Record<string, string>;
+  /** Auth headers; called with true once after a 401 to force a fresh credential. */
+  authorize?: (forceRefresh: boolean) => ResultAsync<Record<string, string>, ClosureError>;
+  /** Turns a non-2xx response into the neutral error (the adapter's table). */
+  translateError: (response: HttpErrorResponse) => ClosureError;
+  /** A 2xx body that still reports failure (Udara statusCode). Retryable errors count as unknown outcomes. */
+  interpret?: (data: T, response: { status: number; headers: Headers }) => Result<T, ClosureError>;
+  /** Last step before sending, e.g. a body signer. */
+  prepare?: (request: OutgoingRequest) => Promise<OutgoingRequest> | OutgoingRequest;
+}
+
+type AttemptOutcome<T> =
+  | { kind: 'success'; value: HttpSuccess<T> }
+  /** The provider certainly did not act: safe to repeat. */
+  | { kind: 'not-applied'; error: ClosureError; retryAfterMs: number | null }
+  /** The provider may have acted. */
+  | { kind: 'unknown'; error: ClosureError; retryAfterMs: number | null }
+  | { kind: 'final'; error: ClosureError }
+  | { kind: 'unauthorized'; error: ClosureError };
+
+export interface HttpTransport {
+  readonly provider: string;
+  readonly baseUrl: string;
+  readonly redactor: Redactor;
+  request<T>(spec: HttpRequestSpec<T>, options?: CallOptions): ResultAsync<HttpSuccess<T>, ClosureError>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-jpmc-traceid', 'traceid', 'request-id'];
+
+/**
+ * The one HTTP loop every adapter uses: timeouts, retries with backoff and Retry-After,
+ * read-back before repeating a mutation, size caps, validation, hooks and redaction.
+ * Adapters describe requests; they never loop.
+ */
+export function createHttpTransport(settings: HttpTransportSettings): HttpTransport {
+  const provider = settings.provider;
+  const fetchImpl = settings.fetch ?? globalThis.fetch;
+  const backoff = { ...DEFAULT_BACKOFF, ...settings.backoff };
+  const maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const requestIdHeaders = settings.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
+  const random = settings.random ?? Math.random;
+  const redactor = createRedactor(settings.secrets);
+  const baseUrl = settings.baseUrl.replace(/\/+$/, '');
+
+  const fail = (
+    code: ClosureErrorCode,
+    message: string,
+    extra: Partial<ConstructorParameters<typeof ClosureError>[0]> = {},
+  ) => new ClosureError({ code, message: redactor.text(message), provider, ...extra });
+
+  const callHook = <E>(hook: ((event: E) => void) | undefined, event: E) => {
+    if (!hook) return;
+    try {
+      hook(redactor.value(event));
+    } catch {
+      // A failing observer must never change the outcome of a call.
+    }
+  };
+
+  const readRequestId = (headers: Headers): string | null => {
+    for (const name of requestIdHeaders) {
+      const value = headers.get(name);
+      if (value) return redactor.text(value.slice(0, 200));
+    }
+    return null;
+  };
+
+  const buildUrl = (spec: HttpRequestSpec<unknown>): string => {
+    const url = new URL(spec.url ?? `${baseUrl}${spec.path ?? ''}`);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  };
+
+  async function attempt<T>(
+    spec: HttpRequestSpec<T>,
+    url: string,
+    attemptNumber: number,
+    authHeaders: Record<string, string>,
+    callerSignal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<AttemptOutcome<T>> {
+    const fresh = spec.perAttemptHeaders?.() ?? {};
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...spec.headers,
+      ...fresh,
+      ...authHeaders,
+    };
+    let body: string | undefined;
+    if (spec.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(spec.form).toString();
+    } else if (spec.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(spec.json);
+    }
+    let outgoing: OutgoingRequest = { method: spec.method, url, headers, body };
+    if (spec.prepare) {
+      try {
+        outgoing = await spec.prepare(outgoing);
+      } catch (cause) {
+        return { kind: 'final', error: fail('INVALID_REQUEST', 'the request signer failed', { cause }) };
+      }
+    }
+    const event: HttpRequestEvent = {
+      provider,
+      operation: spec.operation,
+      method: spec.method,
+      url,
+      attempt: attemptNumber,
+      idempotencyKey: spec.idempotencyKey ?? null,
+      requestId: Object.values(fresh)[0] ?? null,
+    };
+    const timeoutSignal = AbortSignal.timeout(timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+    const started = performance.now();
+    const finish = <O extends AttemptOutcome<T>>(outcome: O, status: number | null): O => {
+      callHook(settings.hooks?.onResponse, {
+        ...event,
+        status,
+        durationMs: Math.round(performance.now() - started),
+        errorCode: outcome.kind === 'success' ? null : outcome.error.code,
+      });
+      return outcome;
+    };
+    const interrupted = (cause: unknown, status: number | null): AttemptOutcome<T> => {
+      if (callerSignal?.aborted) {
+        // The caller asked us to stop: report, never retry, never read back.
+        return finish(
+          {
+            kind: 'final',
+            error: fail(
+              spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'NETWORK_ERROR',
+              spec.retryMode === 'reconcile'
+                ? `${spec.operation} was aborted by the caller after it was sent; reconcile with getClosure`
+                : `${spec.operation} was aborted by the caller`,
+              { retryable: false, details: { aborted: true }, cause },
+            ),
+          },
+          status,
+        );
+      }
+      if (timeoutSignal.aborted) {
+        return finish(
+          {
+            kind: 'unknown',
+            error: fail('TIMEOUT', `${spec.operation} got no complete answer within ${timeoutMs} ms`, {
+              httpStatus: status,
+              cause,
+            }),
+            retryAfterMs: null,
+          },
+          status,
+        );
+      }
+      const network = classifyNetworkError(cause);
+      const error = fail(
+        'NETWORK_ERROR',
+        `${spec.operation} failed on the network${network.systemCode ? ` (${network.systemCode})` : ''}`,
+        { httpStatus: status, details: { systemCode: network.systemCode }, cause },
+      );
+      return finish(
+        network.notSent && status === null
+          ? { kind: 'not-applied', error, retryAfterMs: null }
+          : { kind: 'unknown', error, retryAfterMs: null },
+        status,
+      );
+    };
+
+    callHook(settings.hooks?.onRequest, event);
+    let response: Response;
+    try {
+      response = await fetchImpl(outgoing.url, {
+        method: outgoing.method,
+        headers: outgoing.headers,
+        body: outgoing.body,
+        signal,
+        redirect: 'manual',
+      });
+    } catch (cause) {
+      return interrupted(cause, null);
+    }
+
+    const status = response.status;
+    let read: Awaited<ReturnType<typeof readBodyCapped>>;
+    try {
+      read = await readBodyCapped(response, maxResponseBytes);
+    } catch (cause) {
+      return interrupted(cause, status);
+    }
+    const requestId = readRequestId(response.headers);
+    if (!read.ok) {
+      const error = fail(
+        'INVALID_RESPONSE',
+        `${spec.operation}: the response was larger than ${maxResponseBytes} bytes`,
+        {
+          httpStatus: status,
+          requestId,
+        },
+      );
+      // A 2xx we could not read may still have applied a mutation.
+      return finish(
+        status < 300 ? { kind: 'unknown', error, retryAfterMs: null } : { kind: 'final', error },
+        status,
+      );
+    }
+    const text = read.text;
+    const bodyExcerpt = excerpt(redactor, text);
+    const json = parseJson(text);
+
+    if (status >= 200 && status < 300) {
+      const invalid = (why: string, details: Record<string, unknown> = {}) =>
+        fail('INVALID_RESPONSE', `${spec.operation}: ${why}`, {
+          httpStatus: status,
+          requestId,
+          details: { excerpt: bodyExcerpt, ...details },
+        });
+      if (json.kind === 'invalid') {
+        const why = looksLikeHtml(text, response.headers)
+          ? 'the response is an HTML page, not JSON'
+          : 'the response is not valid JSON';
+        return finish({ kind: 'final', error: invalid(why) }, status);
+      }
+      const parsed = spec.responseSchema.safeParse(json.value);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        }));
+        return finish(
+          { kind: 'final', error: invalid('the response does not have the expected shape', { issues }) },
+          status,
+        );
+      }
+      const interpreted = spec.interpret
+        ? spec.interpret(parsed.data, { status, headers: response.headers })
+        : ok(parsed.data);
+      if (interpreted.isErr()) {
+        const error = interpreted.error.requestId ? interpreted.error : interpreted.error.with({ requestId });
+        return finish(
+          error.retryable ? { kind: 'unknown', error, retryAfterMs: null } : { kind: 'final', error },
+          status,
+        );
+      }
+      return finish(
+        {
+          kind: 'success',
+          value: { data: interpreted.value, status, headers: response.headers, requestId, reconciled: false },
+        },
+        status,
+      );
+    }
+
+    let error: ClosureError;
+    try {
+      error = spec.translateError({
+        status,
+        headers: response.headers,
+        body: json.kind === 'json' ? redactor.value(json.value) : null,
+        excerpt: bodyExcerpt,
+        requestId,
+        operation: spec.operation,
+      });
+    } catch (cause) {
+      error = fail('PROVIDER_ERROR', `${spec.operation}: the provider answered HTTP ${status}`, {
+        httpStatus: status,
+        requestId,
+        cause,
+      });
+    }
+    if (status === 401) return finish({ kind: 'unauthorized', error }, status);
+    if (!isRetryableStatus(status)) return finish({ kind: 'final', error }, status);
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    // 429 is a refusal before processing; 408 and every 5xx (even 503) may come after the provider acted.
+    return finish(
+      status === 429
+        ? { kind: 'not-applied', error, retryAfterMs }
+        : { kind: 'unknown', error, retryAfterMs },
+      status,
+    );
+  }
+
+  function request<T>(
+    spec: HttpRequestSpec<T>,
+    options: CallOptions = {},
+  ): ResultAsync<HttpSuccess<T>, ClosureError> {
+    return ResultAsync.fromSafePromise(run(spec, options)).andThen((result) => result);
+  }
+
+  async function run<T>(
+    spec: HttpRequestSpec<T>,
+    options: CallOptions,
+  ): Promise<Result<HttpSuccess<T>, ClosureError>> {
+    try {
+      return await runUnsafe(spec, options);
+    } catch (cause) {
+      // Defensive: nothing below should throw, but a bug must still end as a value.
+      return err(
+        fail(
+          spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'PROVIDER_ERROR',
+          `${spec.operation} failed unexpectedly`,
+          { cause, retryable: false },
+        ),
+      );
+    }
+  }
+
+  async function runUnsafe<T>(
+    spec: HttpRequestSpec<T>,
+    options: CallOptions,
+  ): Promise<Result<HttpSuccess<T>, ClosureError>> {
+    const timeoutMs = options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxRetries = options.maxRetries ?? settings.maxRetries ?? DEFAULT_MAX_RETRIES;
+    const signal = options.signal;
+    const url = buildUrl(spec as HttpRequestSpec<unknown>);
+    if (signal?.aborted) {
+      return err(
+        fail('NETWORK_ERROR', `${spec.operation} was aborted before anything was sent`, {
+          retryable: false,
+          details: { aborted: true },
+        }),
+      );
+    }
+
+    let authHeaders: Record<string, string> = {};
+    let reauthenticated = false;
+    const authorize = async (force: boolean): Promise<Result<void, ClosureError>> => {
+      if (!spec.authorize) return ok(undefined);
+      const headers = await spec.authorize(force);
+      if (headers.isErr()) return err(headers.error);
+      const problem = credentialUrlProblem(url);
+      if (problem)
+        return err(
+          fail('INVALID_REQUEST', `refusing to send credentials: the URL ${problem}`, { retryable: false }),
+        );
+      authHeaders = headers.value;
+      return ok(undefined);
+    };
+    const authorized = await authorize(false);
+    if (authorized.isErr()) return err(authorized.error);
+
+    for (let attemptIndex = 0; ; attemptIndex++) {
+      const outcome = await attempt(spec, url, attemptIndex + 1, authHeaders, signal, timeoutMs);
+      if (outcome.kind === 'success') return ok(outcome.value);
+      if (outcome.kind === 'final') return err(outcome.error);
+      if (outcome.kind === 'unauthorized') {
+        // A 401 means the credential was refused before anything happened: refresh once and replay.
+        if (reauthenticated || !spec.authorize) return err(outcome.error);
+        reauthenticated = true;
+        const refreshed = await authorize(true);
+        if (refreshed.isErr()) return err(refreshed.error);
+        attemptIndex--;
+        continue;
+      }
+
+      let error = outcome.error;
+      if (outcome.kind === 'unknown' && spec.retryMode === 'reconcile') {
+        const reconciled = await reconcile(spec, error, signal);
+        if (reconciled.isErr()) return err(reconciled.error);
+        if (reconciled.value !== null) return ok(reconciled.value);
+        // Verified: the mutation was not applied, so repeating it is safe.
+      }
+
+      const retriesLeft = attemptIndex < maxRetries;
+      const retryAfterMs = outcome.retryAfterMs;
+      if (retryAfterMs !== null) {
+        error = error.with({ details: { ...asRecord(error.details), retryAfterMs } });
+      }
+      if (!retriesLeft) return err(error);
+      if (retryAfterMs !== null && retryAfterMs > backoff.maxRetryAfterMs) return err(error);
+      const delayMs = Math.max(retryAfterMs ?? 0, backoffDelayMs(attemptIndex, backoff, random));
+      callHook(settings.hooks?.onRetry, {
+        provider,
+        operation: spec.operation,
+        method: spec.method,
+        url,
+        attempt: attemptIndex + 1,
+        idempotencyKey: spec.idempotencyKey ?? null,
+        requestId: error.requestId,
+        status: error.httpStatus,
+        errorCode: error.code,
+        delayMs,
+      });
+      const waited = await sleep(delayMs, signal);
+      if (!waited) {
+        return err(
+          fail('NETWORK_ERROR', `${spec.operation} was aborted by the caller while waiting to retry`, {
+            retryable: false,
+            details: { aborted: true, lastError: error.toJSON() },
+          }),
+        );
+      }
+    }
+  }
+
+  /** ok(value): applied; ok(null): verifiably not applied; err: could not tell. */
+  async function reconcile<T>(
+    spec: HttpRequestSpec<T>,
+    error: ClosureError,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<HttpSuccess<T> | null, ClosureError>> {
+    const unknown = (cause: unknown) =>
+      err(
+        fail(
+          'OUTCOME_UNKNOWN',
+          `${spec.operation} may or may not have been applied (${error.code}) and reading back could not tell; reconcile with getClosure before trying again`,
+          {
+            retryable: false,
+            httpStatus: error.httpStatus,
+            requestId: error.requestId,
+            providerCode: error.providerCode,
+            cause: cause ?? error,
+          },
+        ),
+      );
+    if (!spec.reconcile || signal?.aborted) return unknown(error);
+    const readBack = await spec.reconcile();
+    if (readBack.isErr()) return unknown(readBack.error);
+    if (!readBack.value.applied) return ok(null);
+    return ok({
+      data: readBack.value.value,
+      status: null,
+      headers: null,
+      requestId: error.requestId,
+      reconciled: true,
+    });
+  }
+
+  return { provider, baseUrl, redactor, request };
+}
+
+function parseJson(text: string): { kind: 'json'; value: unknown } | { kind: 'invalid' } {
+  if (text.trim() === '') return { kind: 'json', value: undefined };
+  try {
+    return { kind: 'json', value: JSON.parse(text) };
+  } catch {
+    return { kind: 'invalid' };
+  }
+}
+
+function looksLikeHtml(text: string, headers: Headers): boolean {
+  return /text\/html/i.test(headers.get('content-type') ?? '') || /^\s*<(!doctype|html)/i.test(text);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}

@@ -1,0 +1,77 @@
+/** Header names whose values are never shown anywhere. */
+const SENSITIVE_HEADER_PATTERN =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|client-secret|x-client-secret|signature|.*-signature|.*token.*)$/i;
+
+/** Field names whose values are never shown, wherever they appear in a payload. */
+const SENSITIVE_FIELD_PATTERN =
+  /^(access_?token|refresh_?token|id_?token|token|client_?secret|password|secret|authorization|api_?key|webhook_?secret)$/i;
+
+export const REDACTED = '[REDACTED]';
+const MIN_SECRET_LENGTH = 4;
+
+export interface Redactor {
+  /** Replaces every known secret in a string. */
+  text(value: string): string;
+  /** A deep copy with known secrets and sensitive fields replaced. */
+  value<T>(value: T): T;
+  headers(headers: Headers | Record<string, string>): Record<string, string>;
+}
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER_PATTERN.test(name);
+}
+
+/**
+ * Builds a redactor over a live list of secrets (tokens rotate, so the list is read on every use).
+ * Very short "secrets" are ignored so that redaction cannot shred ordinary text.
+ */
+export function createRedactor(secrets: () => readonly (string | null | undefined)[] = () => []): Redactor {
+  const knownSecrets = () =>
+    secrets()
+      .filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+
+  const text = (value: string): string => {
+    let result = value;
+    for (const secret of knownSecrets()) {
+      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+      const encoded = Buffer.from(secret).toString('base64');
+      if (result.includes(encoded)) result = result.split(encoded).join(REDACTED);
+    }
+    return result.replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`);
+  };
+
+  const value = <T>(input: T): T => {
+    const seen = new WeakSet<object>();
+    const walk = (node: unknown, key: string | null): unknown => {
+      if (key !== null && SENSITIVE_FIELD_PATTERN.test(key) && node !== null && node !== undefined) {
+        return REDACTED;
+      }
+      if (typeof node === 'string') return text(node);
+      if (typeof node !== 'object' || node === null) return node;
+      if (seen.has(node)) return '[Circular]';
+      seen.add(node);
+      if (Array.isArray(node)) return node.map((item) => walk(item, null));
+      const copy: Record<string, unknown> = {};
+      for (const [childKey, child] of Object.entries(node)) copy[childKey] = walk(child, childKey);
+      return copy;
+    };
+    return walk(input, null) as T;
+  };
+
+  const headers = (input: Headers | Record<string, string>): Record<string, string> => {
+    const entries = input instanceof Headers ? [...input.entries()] : Object.entries(input);
+    return Object.fromEntries(
+      entries.map(([name, headerValue]) => [name, isSensitiveHeader(name) ? REDACTED : text(headerValue)]),
+    );
+  };
+
+  return { text, value, headers };
+}
+
+/** A short, printable, redacted excerpt of a body for error details. */
+export function excerpt(redactor: Redactor, body: string, maxLength = 300): string {
+  const printable = body.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+  const cut = printable.length > maxLength ? `${printable.slice(0, maxLength)}…` : printable;
+  return redactor.text(cut);
+}

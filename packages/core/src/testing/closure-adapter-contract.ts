@@ -1,0 +1,457 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Closure } from '../domain/closure';
+import { ClosureError } from '../domain/closure-error';
+import type { ClosureErrorCode } from '../domain/closure-error-code';
+import { CLOSURE_EVENT_TYPES } from '../domain/closure-event';
+import { CLOSURE_REASONS, type ClosureReason } from '../domain/closure-reason';
+import { CLOSURE_STATES, type ClosureState } from '../domain/closure-state';
+import type { HttpHooks } from '../http/http-transport';
+import type { BackoffSettings } from '../http/retry-policy';
+import type { ClosureAdapter, WebhookInput } from '../port/closure-adapter';
+import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from './scripted-fetch';
+
+/** What the scripted provider knows about the one account under test. */
+export interface ContractWorld {
+  readonly accountId: string;
+  /**
+   * The closure that read-backs should report, as raw provider values, or null when the
+   * account has none. The contract sets it when a close is applied.
+   */
+  closure: { rawState: string; rawReason: string | null } | null;
+}
+
+export interface ContractAdapterOptions {
+  fetch: typeof fetch;
+  hooks: HttpHooks;
+  timeoutMs: number;
+  maxRetries: number;
+  backoff: BackoffSettings;
+  reasonMap?: Partial<Record<ClosureReason, string | null>>;
+}
+
+/** Everything the contract needs to drive one adapter against scripted provider responses. */
+export interface ClosureAdapterContractKit {
+  /** The adapter's provider name. */
+  provider: string;
+  /** Builds the adapter under test; pass every option through (they point it at the script). */
+  createAdapter(options: ContractAdapterOptions): ClosureAdapter;
+  /** An account id in this provider's format. */
+  accountId: string;
+  /** A reason the adapter accepts. Default: its first capability reason. */
+  reason?: ClosureReason;
+  /** True for the request that performs the closure (not auth, not read-backs). */
+  isCloseRequest(request: RecordedRequest): boolean;
+  /** The provider's answer to the close request: success, or the refusal that the adapter maps to `refusal`. */
+  respondToClose(
+    request: RecordedRequest,
+    outcome: { refusal: ClosureErrorCode | null },
+    world: ContractWorld,
+  ): ScriptedReply;
+  /** Answers every other request (auth, read-backs, get, list) from `world`. */
+  respond(request: RecordedRequest, world: ContractWorld): ScriptedReply;
+  /** The values that must be identical on every attempt of one close (idempotency key, reference, body). */
+  idempotencyMaterial(request: RecordedRequest): unknown;
+  /**
+   * True when the provider itself de-duplicates closes by the idempotency material (an
+   * Idempotency-Key header): a repeat with known material is then not a second closure.
+   * False (the safe default) when only the adapter's read-back prevents duplicates.
+   */
+  providerDeduplicates?: boolean;
+  /** The raw state a successful close leaves (read-backs report it). */
+  stateAfterClose: string;
+  /** Neutral refusals the adapter claims to map; `respondToClose` must produce each. */
+  refusals: readonly ClosureErrorCode[];
+  /** Every raw closure state the adapter declares, with the unified state it must map to. */
+  states: Readonly<Record<string, ClosureState>>;
+  /** Every raw reason the adapter declares on read, with the unified reason (or null). */
+  reasons: Readonly<Record<string, ClosureReason | null>>;
+  /** Values that must never appear in an error, hook event or raw payload. */
+  secrets: readonly string[];
+  /** How to produce a correctly signed webhook, when the adapter supports webhooks. */
+  webhook?: {
+    validInput(): WebhookInput;
+    /** The header that carries the signature or credential. */
+    signatureHeader: string;
+  };
+}
+
+type CloseOutcome =
+  | { kind: 'success' }
+  | { kind: 'refusal'; code: ClosureErrorCode }
+  /** The provider never acted and answered this. */
+  | { kind: 'reply'; reply: ScriptedReply }
+  /** The provider acted, but the answer was lost or broken. */
+  | { kind: 'applied-then'; reply: ScriptedReply };
+
+const NO_BACKOFF: BackoffSettings = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000 };
+const RETRY_AFTER_ZERO = { 'retry-after': '0' };
+
+/**
+ * The conformance suite every adapter runs (ours and yours). Call it at the top level of a
+ * vitest file; it defines one describe block of tests against a scripted provider.
+ */
+export function defineClosureAdapterContract(kit: ClosureAdapterContractKit): void {
+  const hookEvents: unknown[] = [];
+  const seenErrors: ClosureError[] = [];
+  const seenClosures: Closure[] = [];
+
+  const setup = (script: CloseOutcome[] = [], overrides: Partial<ContractAdapterOptions> = {}) => {
+    const world: ContractWorld = { accountId: kit.accountId, closure: null };
+    const queue = [...script];
+    let appliedCloses = 0;
+    const appliedMaterial = new Set<string>();
+    const scripted = createScriptedFetch((request) => {
+      if (!kit.isCloseRequest(request)) return kit.respond(request, world);
+      const outcome = queue.shift() ?? { kind: 'success' };
+      const apply = () => {
+        const material = JSON.stringify(kit.idempotencyMaterial(request));
+        if (kit.providerDeduplicates && appliedMaterial.has(material)) return;
+        appliedMaterial.add(material);
+        appliedCloses++;
+        world.closure = { rawState: kit.stateAfterClose, rawReason: null };
+      };
+      switch (outcome.kind) {
+        case 'success': {
+          const reply = kit.respondToClose(request, { refusal: null }, world);
+          apply();
+          return reply;
+        }
+        case 'refusal':
+          return kit.respondToClose(request, { refusal: outcome.code }, world);
+        case 'reply':
+          return outcome.reply;
+        case 'applied-then':
+          kit.respondToClose(request, { refusal: null }, world);
+          apply();
+          return outcome.reply;
+      }
+    });
+    const hooks: HttpHooks = {
+      onRequest: (event) => hookEvents.push(event),
+      onResponse: (event) => hookEvents.push(event),
+      onRetry: (event) => hookEvents.push(event),
+    };
+    const adapter = kit.createAdapter({
+      fetch: scripted.fetch,
+      hooks,
+      timeoutMs: 2_000,
+      maxRetries: 2,
+      backoff: NO_BACKOFF,
+      ...overrides,
+    });
+    const closeRequests = () => scripted.requests.filter((request) => kit.isCloseRequest(request));
+    return { adapter, world, requests: scripted.requests, closeRequests, appliedCloses: () => appliedCloses };
+  };
+
+  const reason = (adapter: ClosureAdapter): ClosureReason =>
+    kit.reason ?? adapter.capabilities.reasons[0] ?? 'OTHER';
+
+  const expectError = (
+    result: { isErr(): boolean; error?: unknown },
+    codes: ClosureErrorCode | ClosureErrorCode[],
+  ) => {
+    expect(result.isErr(), 'expected an error result').toBe(true);
+    const error = (result as { error: unknown }).error;
+    expect(ClosureError.isInstance(error)).toBe(true);
+    const closureError = error as ClosureError;
+    seenErrors.push(closureError);
+    expect([codes].flat()).toContain(closureError.code);
+    expect(closureError.provider).toBe(kit.provider);
+    return closureError;
+  };
+
+  const closeOnce = async (script: CloseOutcome[], overrides: Partial<ContractAdapterOptions> = {}) => {
+    const context = setup(script, overrides);
+    const result = await context.adapter.closeAccount({
+      accountId: kit.accountId,
+      reason: reason(context.adapter),
+    });
+    if (result.isOk()) seenClosures.push(result.value);
+    return { ...context, result };
+  };
+
+  describe(`closekit adapter contract: ${kit.provider}`, () => {
+    it('declares its provider and capabilities', () => {
+      const { adapter } = setup();
+      expect(adapter.provider).toBe(kit.provider);
+      expect(adapter.capabilities.reasons.length).toBeGreaterThan(0);
+      for (const declared of adapter.capabilities.reasons) expect(CLOSURE_REASONS).toContain(declared);
+    });
+
+    it('closes an account', async () => {
+      const { result, closeRequests, appliedCloses } = await closeOnce([{ kind: 'success' }]);
+      expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+      const closure = result._unsafeUnwrap();
+      expect(closure.provider).toBe(kit.provider);
+      expect(closure.accountId).toBe(kit.accountId);
+      expect(closure.closureId.length).toBeGreaterThan(0);
+      expect(CLOSURE_STATES).toContain(closure.state.unified);
+      expect(closure.state.unified).not.toBe('FAILED');
+      expect(closure.state.raw.length).toBeGreaterThan(0);
+      expect(closeRequests()).toHaveLength(1);
+      expect(appliedCloses()).toBe(1);
+    });
+
+    for (const code of kit.refusals) {
+      it(`translates the provider's refusal to ${code}`, async () => {
+        const { result, appliedCloses } = await closeOnce([{ kind: 'refusal', code }]);
+        const error = expectError(result, code);
+        expect(error.retryable).toBe(false);
+        expect(appliedCloses()).toBe(0);
+      });
+    }
+
+    it('refuses a reason without an equivalent before sending anything', async () => {
+      const probe = setup();
+      const unsupported = CLOSURE_REASONS.find(
+        (candidate) => !probe.adapter.capabilities.reasons.includes(candidate),
+      );
+      const context = unsupported ? probe : setup([], { reasonMap: { OTHER: null } });
+      const refused = unsupported ?? 'OTHER';
+      expect(context.adapter.capabilities.reasons).not.toContain(refused);
+      const result = await context.adapter.closeAccount({ accountId: kit.accountId, reason: refused });
+      expectError(result, 'REASON_NOT_SUPPORTED');
+      expect(context.requests).toHaveLength(0);
+    });
+
+    it('refuses invalid input with INVALID_REQUEST before sending anything', async () => {
+      const { adapter, requests } = setup();
+      const inputs: unknown[] = [
+        { accountId: '', reason: reason(adapter) },
+        { accountId: kit.accountId, reason: 'NOT_A_REASON' },
+        { accountId: ` ${kit.accountId}`, reason: reason(adapter) },
+        null,
+      ];
+      for (const input of inputs) {
+        const result = await adapter.closeAccount(input as never);
+        expectError(result, 'INVALID_REQUEST');
+      }
+      expect(requests).toHaveLength(0);
+    });
+
+    it('retries a 429 with the same idempotency material', async () => {
+      const { result, closeRequests, appliedCloses } = await closeOnce([
+        { kind: 'reply', reply: { status: 429, headers: RETRY_AFTER_ZERO, body: {} } },
+        { kind: 'success' },
+      ]);
+      expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+      const [first, second] = closeRequests();
+      expect(closeRequests()).toHaveLength(2);
+      expect(kit.idempotencyMaterial(second!)).toEqual(kit.idempotencyMaterial(first!));
+      expect(appliedCloses()).toBe(1);
+    });
+
+    it('retries a 5xx the provider did not act on, with the same idempotency material', async () => {
+      const { result, closeRequests, appliedCloses } = await closeOnce([
+        { kind: 'reply', reply: { status: 503, body: {} } },
+        {
+          kind: 'reply',
+          reply: {
+            status: 502,
+            body: '<html><body>Bad gateway</body></html>',
+            headers: { 'content-type': 'text/html' },
+          },
+        },
+        { kind: 'success' },
+      ]);
+      expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+      const material = closeRequests().map((request) => kit.idempotencyMaterial(request));
+      expect(material).toHaveLength(3);
+      expect(new Set(material.map((value) => JSON.stringify(value))).size).toBe(1);
+      expect(appliedCloses()).toBe(1);
+    });
+
+    it('never closes twice when the provider acted but the answer was lost', async () => {
+      for (const lost of [{ status: 500, body: {} }, { networkError: 'reset' as const }, { hang: true }]) {
+        const { result, appliedCloses } = await closeOnce([{ kind: 'applied-then', reply: lost }], {
+          timeoutMs: 200,
+        });
+        expect(appliedCloses()).toBe(1);
+        if (result.isErr()) expectError(result, 'OUTCOME_UNKNOWN');
+        else expect(result.value.accountId).toBe(kit.accountId);
+      }
+    });
+
+    it('stops after the retry budget and reports the last error', async () => {
+      const unavailable = { kind: 'reply' as const, reply: { status: 503, body: {} } };
+      const { result, closeRequests, appliedCloses } = await closeOnce(
+        [unavailable, unavailable, unavailable, unavailable],
+        {
+          maxRetries: 2,
+        },
+      );
+      const error = expectError(result, ['PROVIDER_UNAVAILABLE', 'OUTCOME_UNKNOWN']);
+      expect(error.httpStatus === 503 || error.code === 'OUTCOME_UNKNOWN').toBe(true);
+      expect(closeRequests()).toHaveLength(3);
+      expect(appliedCloses()).toBe(0);
+    });
+
+    const badBodies: [string, ScriptedReply][] = [
+      [
+        'an HTML page',
+        {
+          status: 200,
+          body: '<!DOCTYPE html><html><body>Maintenance</body></html>',
+          headers: { 'content-type': 'text/html' },
+        },
+      ],
+      ['text that is not JSON', { status: 200, body: 'OK' }],
+      [
+        'truncated JSON',
+        { status: 200, body: '{"id": "abc', headers: { 'content-type': 'application/json' } },
+      ],
+      ['JSON of the wrong shape', { status: 200, body: 42 }],
+      ['an oversized body', { status: 200, body: `{"padding":"${'x'.repeat(2 * 1024 * 1024)}"}` }],
+    ];
+    for (const [label, reply] of badBodies) {
+      it(`turns ${label} into INVALID_RESPONSE`, async () => {
+        const { result, appliedCloses } = await closeOnce([{ kind: 'reply', reply }], { maxRetries: 0 });
+        const error = expectError(result, ['INVALID_RESPONSE', 'OUTCOME_UNKNOWN']);
+        if (error.code === 'INVALID_RESPONSE') expect(JSON.stringify(error).length).toBeLessThan(20_000);
+        expect(appliedCloses()).toBe(0);
+      });
+    }
+
+    it('times out an attempt and reports TIMEOUT (or OUTCOME_UNKNOWN) without closing', async () => {
+      const { result, appliedCloses } = await closeOnce([{ kind: 'reply', reply: { hang: true } }], {
+        timeoutMs: 100,
+        maxRetries: 0,
+      });
+      const error = expectError(result, ['TIMEOUT', 'OUTCOME_UNKNOWN']);
+      if (error.code === 'TIMEOUT') expect(error.retryable).toBe(true);
+      else expect(error.retryable).toBe(false);
+      expect(appliedCloses()).toBe(0);
+    });
+
+    it('never retries after the caller aborts', async () => {
+      const controller = new AbortController();
+      const context = setup([{ kind: 'reply', reply: { hang: true } }]);
+      setTimeout(() => controller.abort(), 50);
+      const result = await context.adapter.closeAccount(
+        { accountId: kit.accountId, reason: reason(context.adapter) },
+        { signal: controller.signal },
+      );
+      const error = expectError(result, ['NETWORK_ERROR', 'OUTCOME_UNKNOWN', 'TIMEOUT']);
+      expect(error.retryable).toBe(false);
+      expect(context.closeRequests()).toHaveLength(1);
+    });
+
+    it('answers getClosure for an account without a closure with CLOSURE_NOT_FOUND', async () => {
+      const { adapter } = setup();
+      const result = await adapter.getClosure({ accountId: kit.accountId });
+      expectError(result, adapter.capabilities.getClosure ? 'CLOSURE_NOT_FOUND' : 'OPERATION_NOT_SUPPORTED');
+    });
+
+    for (const [rawState, unified] of Object.entries(kit.states)) {
+      it(`maps the raw state ${rawState} to ${unified} and keeps the raw value`, async () => {
+        const { adapter, world } = setup();
+        if (!adapter.capabilities.getClosure) return;
+        world.closure = { rawState, rawReason: null };
+        const result = await adapter.getClosure({ accountId: kit.accountId });
+        expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+        const closure = result._unsafeUnwrap();
+        seenClosures.push(closure);
+        expect(closure.state).toEqual({ unified, raw: rawState });
+      });
+    }
+
+    for (const [rawReason, unified] of Object.entries(kit.reasons)) {
+      it(`maps the raw reason ${rawReason} to ${unified ?? 'null'} and keeps the raw value`, async () => {
+        const { adapter, world } = setup();
+        if (!adapter.capabilities.getClosure) return;
+        world.closure = { rawState: kit.stateAfterClose, rawReason };
+        const result = await adapter.getClosure({ accountId: kit.accountId });
+        expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+        expect(result._unsafeUnwrap().reason).toEqual({ unified, raw: rawReason });
+      });
+    }
+
+    it('answers listClosures, or says it cannot', async () => {
+      const { adapter, world } = setup();
+      world.closure = { rawState: kit.stateAfterClose, rawReason: null };
+      const result = await adapter.listClosures({ accountId: kit.accountId, page: 1, pageSize: 10 });
+      if (!adapter.capabilities.listClosures) {
+        expectError(result, 'OPERATION_NOT_SUPPORTED');
+        return;
+      }
+      expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+      const page = result._unsafeUnwrap();
+      expect(page.items.length).toBeGreaterThanOrEqual(1);
+      for (const item of page.items) expect(item.provider).toBe(kit.provider);
+      expect(page.nextPage === null || page.nextPage >= 2).toBe(true);
+    });
+
+    describe('webhooks', () => {
+      const webhook = kit.webhook;
+      if (!webhook) {
+        it('says it has no webhooks and answers OPERATION_NOT_SUPPORTED', async () => {
+          const { adapter } = setup();
+          expect(adapter.capabilities.webhooks).toBe(false);
+          const result = await adapter.parseWebhook({ rawBody: '{}', headers: {} });
+          expectError(result, 'OPERATION_NOT_SUPPORTED');
+        });
+        return;
+      }
+
+      it('accepts a correctly signed webhook and normalises it', async () => {
+        const { adapter } = setup();
+        expect(adapter.capabilities.webhooks).toBe(true);
+        const result = await adapter.parseWebhook(webhook.validInput());
+        expect(result.isOk(), result.isErr() ? result.error.message : '').toBe(true);
+        const event = result._unsafeUnwrap();
+        expect(event.provider).toBe(kit.provider);
+        expect(event.eventId.length).toBeGreaterThan(0);
+        expect(CLOSURE_EVENT_TYPES).toContain(event.type);
+      });
+
+      const tamperings: [string, (input: WebhookInput) => WebhookInput][] = [
+        ['a changed body', (input) => ({ ...input, rawBody: `${bodyText(input.rawBody)} ` })],
+        [
+          'no signature',
+          (input) => ({ ...input, headers: withoutHeader(input.headers, webhook.signatureHeader) }),
+        ],
+        [
+          'a garbage signature',
+          (input) => ({
+            ...input,
+            headers: {
+              ...withoutHeader(input.headers, webhook.signatureHeader),
+              [webhook.signatureHeader]: 'sha256=00',
+            },
+          }),
+        ],
+      ];
+      for (const [label, tamper] of tamperings) {
+        it(`refuses a webhook with ${label} with WEBHOOK_SIGNATURE_INVALID`, async () => {
+          const { adapter } = setup();
+          const result = await adapter.parseWebhook(tamper(webhook.validInput()));
+          expectError(result, 'WEBHOOK_SIGNATURE_INVALID');
+        });
+      }
+    });
+
+    afterAll(() => {
+      // Runs last: everything the suite saw must be free of secrets.
+      const shown = [
+        ...seenErrors.flatMap((error) => [error.message, String(error), JSON.stringify(error)]),
+        JSON.stringify(hookEvents),
+        JSON.stringify(seenClosures),
+      ].join('\n');
+      for (const secret of kit.secrets) {
+        expect(shown.includes(secret), `a secret leaked into an error, hook event or closure`).toBe(false);
+      }
+    });
+  });
+}
+
+function bodyText(rawBody: string | Uint8Array): string {
+  return typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+}
+
+function withoutHeader(
+  headers: WebhookInput['headers'],
+  name: string,
+): Record<string, string | string[] | undefined> {
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  return Object.fromEntries(entries.filter(([key]) => key.toLowerCase() !== name.toLowerCase()));
+}

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { errAsync, okAsync } from 'neverthrow';
+import { z } from 'zod';
+import { type Closure, createClosure } from '../domain/closure';
+import { ClosureError } from '../domain/closure-error';
+import type { ClosureErrorCode } from '../domain/closure-error-code';
+import type { ClosureEvent, ClosureEventType } from '../domain/closure-event';
+import type { ClosureState } from '../domain/closure-state';
+import { createReasonMap, type ReasonTable } from '../domain/reason-map';
+import { parseSettingsOrThrow, validateInput } from '../domain/validate-input';
+import { createHttpTransport, type HttpErrorResponse } from '../http/http-transport';
+import { type CommonAdapterSettings, commonAdapterSettingsSchema } from '../port/adapter-settings';
+import {
+  type ClosureAdapter,
+  closeAccountRequestSchema,
+  closureRefSchema,
+  listClosuresQuerySchema,
+} from '../port/closure-adapter';
+import { verifyHmacSha256Hex } from '../webhook/hmac';
+import {
+  checkWebhookSize,
+  parseWebhookJson,
+  webhookPayloadInvalid,
+  webhookSignatureInvalid,
+} from '../webhook/webhook-body';
+import { getHeader } from '../webhook/webhook-headers';
+import {
+  createFakeProvider,
+  FAKE_CLOSURE_STATUSES,
+  type FakeErrorCode,
+  type FakeProvider,
+} from './fake-provider';
+
+export const FAKE_REASON_TABLE: ReasonTable = {
+  CUSTOMER_REQUEST: 'customer_request',
+  FRAUD: 'fraud',
+  REGULATORY: 'compliance',
+  DORMANCY: 'dormant',
+  OTHER: 'other',
+};
+
+export const FAKE_STATE_TABLE: Record<(typeof FAKE_CLOSURE_STATUSES)[number], ClosureState> = {
+  requested: 'REQUESTED',
+  processing: 'PENDING',
+  closed: 'CLOSED',
+  failed: 'FAILED',
+  cancelled: 'CANCELLED',
+};
+
+export const FAKE_ERROR_TABLE: Record<FakeErrorCode, ClosureErrorCode> = {
+  balance_not_zero: 'NON_ZERO_BALANCE',
+  account_closed: 'ALREADY_CLOSED',
+  account_blocked: 'ACCOUNT_BLOCKED',
+  unknown_account: 'ACCOUNT_NOT_FOUND',
+  unknown_closure: 'CLOSURE_NOT_FOUND',
+  invalid_request: 'INVALID_REQUEST',
+  bad_credentials: 'AUTHENTICATION_FAILED',
+};
+
+const wireClosureSchema = z.object({
+  id: z.string().min(1),
+  account_id: z.string().min(1),
+  status: z.enum(FAKE_CLOSURE_STATUSES),
+  reason: z.string().nullable().optional(),
+  failure_code: z.string().nullable().optional(),
+  updated_at: z.string().nullable().optional(),
+});
+type WireClosure = z.infer<typeof wireClosureSchema>;
+const wireListSchema = z.object({ data: z.array(wireClosureSchema), has_more: z.boolean() });
+const wireErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
+const webhookSchema = z.object({
+  id: z.string().min(1),
+  type: z.string(),
+  occurred_at: z.string().nullable().optional(),
+  data: wireClosureSchema,
+});
+
+export interface FakeClosureAdapterSettings extends CommonAdapterSettings {
+  /** Adapter name; default 'fake'. Give each fake its own name to stand in for several providers. */
+  provider?: string;
+  /** The in-memory provider; a new one when neither it nor `fetch` is given. */
+  backend?: FakeProvider;
+  apiKey?: string;
+  webhookSecrets?: string[];
+}
+
+export interface FakeClosureAdapter extends ClosureAdapter {
+  /** The in-memory provider behind it (the one created, or the one given). */
+  readonly backend: FakeProvider | null;
+}
+
+const settingsSchema = commonAdapterSettingsSchema.extend({
+  provider: z.string().min(1).optional(),
+  backend: z.custom<FakeProvider>((value) => typeof value === 'object' && value !== null).optional(),
+  apiKey: z.string().min(1).optional(),
+  webhookSecrets: z.array(z.string().min(8)).optional(),
+});
+
+/**
+ * A complete adapter for an in-memory fake provider: use it to test your closure flows
+ * without a network, and as a worked example of an adapter that passes the contract.
+ */
+export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {}): FakeClosureAdapter {
+  const settings = parseSettingsOrThrow(settingsSchema, input, input?.provider ?? 'fake');
+  const provider = settings.provider ?? 'fake';
+  const backend = settings.backend ?? (settings.fetch ? null : createFakeProvider());
+  const apiKey = settings.apiKey ?? backend?.apiKey ?? 'fake-api-key-0000';
+  const webhookSecrets = settings.webhookSecrets ?? (backend ? [backend.webhookSecret] : []);
+  const reasons = createReasonMap(provider, FAKE_REASON_TABLE, settings.reasonMap);
+  const transport = createHttpTransport({
+    provider,
+    baseUrl: settings.baseUrl ?? backend?.baseUrl ?? 'https://fake-provider.closekit.invalid',
+    fetch: settings.fetch ?? backend?.fetch,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    backoff: settings.backoff,
+    maxResponseBytes: settings.maxResponseBytes,
+    hooks: settings.hooks,
+    secrets: () => [apiKey, ...webhookSecrets],
+  });
+
+  const toClosure = (wire: WireClosure, created: boolean | null = null): Closure => {
+    const failureCode = wire.failure_code
+      ? (FAKE_ERROR_TABLE[wire.failure_code as FakeErrorCode] ?? 'PROVIDER_ERROR')
+      : null;
+    return createClosure({
+      provider,
+      closureId: wire.id,
+      accountId: wire.account_id,
+      state: { unified: FAKE_STATE_TABLE[wire.status], raw: wire.status },
+      reason: { unified: reasons.fromProvider(wire.reason), raw: wire.reason ?? null },
+      initiatedBy: 'partner',
+      created,
+      failure: failureCode
+        ? { code: failureCode, providerCode: wire.failure_code ?? null, message: 'the closure failed' }
+        : null,
+      blockers: failureCode ? [{ code: failureCode, message: 'the closure failed' }] : [],
+      updatedAt: wire.updated_at ?? null,
+      raw: transport.redactor.value(wire),
+    });
+  };
+
+  const translateError = (response: HttpErrorResponse): ClosureError => {
+    const parsed = wireErrorSchema.safeParse(response.body);
+    const providerCode = parsed.success ? parsed.data.error.code : null;
+    let code: ClosureErrorCode = FAKE_ERROR_TABLE[providerCode as FakeErrorCode] ?? 'PROVIDER_ERROR';
+    if (response.status === 429) code = 'RATE_LIMITED';
+    else if (response.status >= 500) code = 'PROVIDER_UNAVAILABLE';
+    else if (providerCode === 'unknown_account' && response.operation !== 'closeAccount')
+      code = 'CLOSURE_NOT_FOUND';
+    return new ClosureError({
+      code,
+      provider,
+      message: parsed.success
+        ? `${response.operation}: ${parsed.data.error.message ?? providerCode}`
+        : `${response.operation}: HTTP ${response.status}`,
+      httpStatus: response.status,
+      providerCode,
+      requestId: response.requestId,
+      details: parsed.success ? undefined : { excerpt: response.excerpt },
+    });
+  };
+  const auth = { 'x-api-key': apiKey };
+  const authorize = () => okAsync(auth);
+
+  const listByAccount = (accountId: string, page = 1, pageSize = 50, options = {}) =>
+    transport
+      .request(
+        {
+          operation: 'listClosures',
+          method: 'GET',
+          path: '/closures',
+          query: { account_id: accountId, page, page_size: pageSize },
+          responseSchema: wireListSchema,
+          retryMode: 'safe',
+          authorize,
+          translateError,
+        },
+        options,
+      )
+      .map(({ data }) => data);
+
+  const adapter: FakeClosureAdapter = {
+    provider,
+    backend,
+    capabilities: {
+      getClosure: true,
+      listClosures: true,
+      webhooks: true,
+      asyncClosure: true,
+      reasons: reasons.supported,
+    },
+
+    closeAccount(request, options) {
+      return validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' })
+        .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
+        .asyncAndThen(({ valid, wireReason }) => {
+          const idempotencyKey = valid.idempotencyKey ?? randomUUID();
+          return transport.request(
+            {
+              operation: 'closeAccount',
+              method: 'POST',
+              path: '/closures',
+              headers: { 'idempotency-key': idempotencyKey },
+              json: { account_id: valid.accountId, reason: wireReason },
+              responseSchema: wireClosureSchema,
+              // The fake provider honours Idempotency-Key, so repeating is safe.
+              retryMode: 'safe',
+              idempotencyKey,
+              authorize,
+              translateError,
+            },
+            options,
+          );
+        })
+        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null));
+    },
+
+    getClosure(ref, options) {
+      return validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' }).asyncAndThen(
+        (valid) => {
+          if (valid.closureId) {
+            return transport
+              .request(
+                {
+                  operation: 'getClosure',
+                  method: 'GET',
+                  path: `/closures/${encodeURIComponent(valid.closureId)}`,
+                  responseSchema: wireClosureSchema,
+                  retryMode: 'safe',
+                  authorize,
+                  translateError,
+                },
+                options,
+              )
+              .map(({ data }) => toClosure(data));
+          }
+          const accountId = valid.accountId as string;
+          return listByAccount(accountId, 1, 50, options).andThen((list) => {
+            const latest = list.data.at(-1);
+            return latest
+              ? okAsync(toClosure(latest))
+              : errAsync(
+                  new ClosureError({
+                    code: 'CLOSURE_NOT_FOUND',
+                    provider,
+                    message: `no closure for account ${accountId}`,
+                  }),
+                );
+          });
+        },
+      );
+    },
+
+    listClosures(query, options) {
+      return validateInput(listClosuresQuerySchema, query, {
+        provider,
+        operation: 'listClosures',
+      }).asyncAndThen((valid) => {
+        const page = valid.page ?? 1;
+        return listByAccount(valid.accountId ?? '', page, valid.pageSize ?? 50, options).map((list) => ({
+          items: list.data
+            .map((wire) => toClosure(wire))
+            .filter((closure) => !valid.state || closure.state.unified === valid.state),
+          nextPage: list.has_more ? page + 1 : null,
+        }));
+      });
+    },
+
+    parseWebhook(input) {
+      if (typeof input !== 'object' || input === null) {
+        return errAsync(webhookPayloadInvalid(provider, 'parseWebhook needs { rawBody, headers }'));
+      }
+      const size = checkWebhookSize(provider, input.rawBody);
+      if (size.isErr()) return errAsync(size.error);
+      const signature = getHeader(input.headers ?? {}, 'fake-signature');
+      if (
+        !signature ||
+        !verifyHmacSha256Hex({ rawBody: size.value, signatureHex: signature, secrets: webhookSecrets })
+      ) {
+        return errAsync(
+          webhookSignatureInvalid(provider, 'the fake-signature header does not match the body'),
+        );
+      }
+      return parseWebhookJson(provider, size.value)
+        .andThen((json) => validateInput(webhookSchema, json, { provider, operation: 'parseWebhook' }))
+        .mapErr((error) =>
+          error.code === 'INVALID_REQUEST'
+            ? webhookPayloadInvalid(provider, error.message, error.details)
+            : error,
+        )
+        .map((event) => {
+          const closure = toClosure(event.data);
+          const type: ClosureEventType =
+            closure.state.unified === 'CLOSED' ? 'ACCOUNT_CLOSED' : 'CLOSURE_UPDATED';
+          const closureEvent: ClosureEvent = {
+            provider,
+            eventId: event.id,
+            type,
+            accountId: closure.accountId,
+            closure,
+            occurredAt: event.occurred_at ?? null,
+            raw: closure.raw,
+          };
+          return closureEvent;
+        })
+        .asyncAndThen((closureEvent) => okAsync(closureEvent));
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,49 @@
+import { err, ok, type Result } from 'neverthrow';
+import { ClosureError } from '../domain/closure-error';
+import { type RawBody, rawBodyBytes } from './hmac';
+
+/** Webhook bodies larger than this are refused before verification work. */
+export const DEFAULT_MAX_WEBHOOK_BYTES = 256 * 1024;
+
+export function webhookSignatureInvalid(provider: string, message: string): ClosureError {
+  return new ClosureError({ code: 'WEBHOOK_SIGNATURE_INVALID', provider, message });
+}
+
+export function webhookPayloadInvalid(provider: string, message: string, details?: unknown): ClosureError {
+  return new ClosureError({ code: 'WEBHOOK_PAYLOAD_INVALID', provider, message, details });
+}
+
+/** Size check, for use before verification. */
+export function checkWebhookSize(
+  provider: string,
+  rawBody: RawBody,
+  maxBytes = DEFAULT_MAX_WEBHOOK_BYTES,
+): Result<Buffer, ClosureError> {
+  if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
+    return err(
+      webhookPayloadInvalid(
+        provider,
+        'rawBody must be the string or bytes received, before any JSON parsing',
+      ),
+    );
+  }
+  const bytes = rawBodyBytes(rawBody);
+  if (bytes.byteLength > maxBytes) {
+    return err(
+      webhookPayloadInvalid(
+        provider,
+        `webhook body is ${bytes.byteLength} bytes, over the ${maxBytes}-byte limit`,
+      ),
+    );
+  }
+  return ok(bytes);
+}
+
+/** Parses an already verified body as JSON. */
+export function parseWebhookJson(provider: string, bytes: Buffer): Result<unknown, ClosureError> {
+  try {
+    return ok(JSON.parse(bytes.toString('utf8')));
+  } catch {
+    return err(webhookPayloadInvalid(provider, 'webhook body is not valid JSON'));
+  }
+}
