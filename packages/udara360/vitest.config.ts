@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { workspaceAliases } from '../../vitest.shared';
 
 export default defineConfig({
+  resolve: { alias: workspaceAliases },
   test: {
     name: 'udara360',
     include: ['src/**/*.test.ts'],
