@@ -51,12 +51,9 @@ export function createClosureClient(settings: ClosureClientSettings): ClosureCli
   }
   const providers = [...byProvider.keys()];
 
-  const resolve = (
-    provider: string | undefined,
-    accountId: string | undefined,
-  ): ClosureAdapter | ClosureError => {
-    let name = provider;
-    if (name === undefined && accountId !== undefined && settings.route) {
+  const resolve = (provider: unknown, accountId: unknown): ClosureAdapter | ClosureError => {
+    let name = typeof provider === 'string' ? provider : undefined;
+    if (name === undefined && typeof accountId === 'string' && settings.route) {
       try {
         name = settings.route(accountId) ?? undefined;
       } catch (cause) {
@@ -78,9 +75,14 @@ export function createClosureClient(settings: ClosureClientSettings): ClosureCli
     });
   };
 
+  const notAnObject = (operation: string) =>
+    new ClosureError({ code: 'INVALID_REQUEST', message: `${operation}: expected an object argument` });
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null;
+
   const withAdapter = <T>(
-    provider: string | undefined,
-    accountId: string | undefined,
+    provider: unknown,
+    accountId: unknown,
     call: (adapter: ClosureAdapter) => ResultAsync<T, ClosureError>,
   ): ResultAsync<T, ClosureError> => {
     const adapter = resolve(provider, accountId);
@@ -90,13 +92,25 @@ export function createClosureClient(settings: ClosureClientSettings): ClosureCli
   return {
     providers,
     adapter: (provider) => byProvider.get(provider),
-    closeAccount: ({ provider, ...request }, options) =>
-      withAdapter(provider, request.accountId, (adapter) => adapter.closeAccount(request, options)),
-    getClosure: ({ provider, ...ref }, options) =>
-      withAdapter(provider, ref.accountId, (adapter) => adapter.getClosure(ref, options)),
-    listClosures: ({ provider, ...query }, options) =>
-      withAdapter(provider, query.accountId, (adapter) => adapter.listClosures(query, options)),
-    parseWebhook: ({ provider, ...input }) =>
-      withAdapter(provider, undefined, (adapter) => adapter.parseWebhook(input)),
+    closeAccount(input, options) {
+      if (!isObject(input)) return errAsync(notAnObject('closeAccount'));
+      const { provider, ...request } = input;
+      return withAdapter(provider, request.accountId, (adapter) => adapter.closeAccount(request, options));
+    },
+    getClosure(input, options) {
+      if (!isObject(input)) return errAsync(notAnObject('getClosure'));
+      const { provider, ...ref } = input;
+      return withAdapter(provider, ref.accountId, (adapter) => adapter.getClosure(ref, options));
+    },
+    listClosures(input, options) {
+      if (!isObject(input)) return errAsync(notAnObject('listClosures'));
+      const { provider, ...query } = input;
+      return withAdapter(provider, query.accountId, (adapter) => adapter.listClosures(query, options));
+    },
+    parseWebhook(input) {
+      if (!isObject(input)) return errAsync(notAnObject('parseWebhook'));
+      const { provider, ...webhook } = input;
+      return withAdapter(provider, undefined, (adapter) => adapter.parseWebhook(webhook));
+    },
   };
 }
