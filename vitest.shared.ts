@@ -7,7 +7,10 @@ export const workspaceAliases = [
   { find: /^@closekit\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
   { find: /^@closekit\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@closekit\/solaris$/, replacement: source('./packages/solaris/src/index.ts') },
-  { find: /^@closekit\/embedded-payments$/, replacement: source('./packages/embedded-payments/src/index.ts') },
+  {
+    find: /^@closekit\/embedded-payments$/,
+    replacement: source('./packages/embedded-payments/src/index.ts'),
+  },
   { find: /^@closekit\/udara360$/, replacement: source('./packages/udara360/src/index.ts') },
   { find: /^@closekit\/simulator$/, replacement: source('./packages/simulator/src/index.ts') },
 ];
