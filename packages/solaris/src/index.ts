@@ -1,1 +1,32 @@
+export {
+  SOLARIS_INBOUND_REASON_TABLE,
+  SOLARIS_REASON_TABLE,
+  solarisInitiator,
+} from './map-solaris-closure-reason';
+export { SOLARIS_STATE_TABLE, SOLARIS_STATUSES_BY_STATE } from './map-solaris-closure-state';
+export { SOLARIS_FAILURE_REASON_TABLE } from './map-solaris-failure-reason';
+export {
+  createSolarisAdapter,
+  SOLARIS_CLIENT_ID_ENV,
+  SOLARIS_CLIENT_SECRET_ENV,
+  SOLARIS_DEFAULT_PAGE_SIZE,
+  SOLARIS_RECENT_ACR_MARGIN_MS,
+  type SolarisAdapterSettings,
+  type SolarisClosureAdapter,
+  type SolarisListClosuresQuery,
+} from './solaris-adapter';
+export {
+  SOLARIS_ACR_STATUSES,
+  SOLARIS_CLOSURE_EVENT_TYPES,
+  SOLARIS_SANDBOX_API_URL,
+  SOLARIS_SANDBOX_AUTH_URL,
+  SOLARIS_SUBSCRIPTION_PING_EVENT_TYPE,
+  SOLARIS_WEBHOOK_HEADERS,
+  type SolarisAccountClosurePayload,
+  type SolarisAcrStatus,
+  type SolarisClosureEventType,
+} from './solaris-api';
+export { SOLARIS_ERROR_TABLE, type SolarisErrorRule, type SolarisOperation } from './solaris-error';
+export { isSolarisSubscriptionPing, SOLARIS_EVENT_TYPE_TABLE, signSolarisWebhook } from './solaris-webhook';
+
 export const VERSION = '0.1.0';
