@@ -1,1 +1,32 @@
+export {
+  createEmbeddedPaymentsAdapter,
+  type EmbeddedPaymentsAdapterSettings,
+} from './embedded-payments-adapter';
+export {
+  type AccountBalance,
+  CLOSABLE_ACCOUNT_CATEGORIES,
+  EMBEDDED_PAYMENTS_BASE_URLS,
+  EMBEDDED_PAYMENTS_MOCK_URL_V1,
+  EMBEDDED_PAYMENTS_MOCK_URL_V2,
+  EMBEDDED_PAYMENTS_PRODUCTION_URL_V1,
+  EMBEDDED_PAYMENTS_PRODUCTION_URL_V2,
+  EMBEDDED_PAYMENTS_PROVIDER,
+  EMBEDDED_PAYMENTS_SANDBOX_URL_V1,
+  EMBEDDED_PAYMENTS_SANDBOX_URL_V2,
+  type EmbeddedPaymentsApiVersion,
+} from './embedded-payments-api';
+export { EMBEDDED_PAYMENTS_ERROR_TABLE, type EmbeddedPaymentsErrorRule } from './embedded-payments-error';
+export type {
+  EmbeddedPaymentsWebhookVerifier,
+  EmbeddedPaymentsWebhookVerifierInput,
+} from './embedded-payments-webhook';
+export {
+  EMBEDDED_PAYMENTS_INBOUND_REASONS,
+  EMBEDDED_PAYMENTS_REASON_TABLE,
+} from './map-embedded-payments-closure-reason';
+export {
+  EMBEDDED_PAYMENTS_NO_CLOSURE_STATES,
+  EMBEDDED_PAYMENTS_STATE_TABLE,
+} from './map-embedded-payments-closure-state';
+
 export const VERSION = '0.1.0';

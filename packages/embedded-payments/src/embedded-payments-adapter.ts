@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CallOptions,
+  type Closure,
+  type ClosureAdapter,
+  type ClosureBlocker,
+  ClosureError,
+  type ClosureErrorOptions,
+  type CommonAdapterSettings,
+  closeAccountRequestSchema,
+  closureRefSchema,
+  commonAdapterSettingsSchema,
+  createClosure,
+  createHttpTransport,
+  type HttpRequestSpec,
+  listClosuresQuerySchema,
+  type OutgoingRequest,
+  parseSettingsOrThrow,
+  type ReconcileOutcome,
+  validateInput,
+} from '@closekit/core';
+import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
+import { z } from 'zod';
+import { convertToEmbeddedPaymentsCloseRequest } from './convert-to-embedded-payments-close-request';
+import {
+  type AccountBalance,
+  accountPath,
+  balancesPath,
+  EMBEDDED_PAYMENTS_BASE_URLS,
+  EMBEDDED_PAYMENTS_PROVIDER,
+  type EmbeddedPaymentsApiVersion,
+  MAX_ACCOUNT_ID_LENGTH,
+  MAX_CLOSURE_REASON_LENGTH,
+  type WireAccount,
+  type WireCloseResponse,
+  wireAccountSchema,
+  wireBalancesSchema,
+  wireCloseResponseSchema,
+} from './embedded-payments-api';
+import { translateEmbeddedPaymentsError } from './embedded-payments-error';
+import { balanceBlockers, decideFromAccount } from './embedded-payments-preflight';
+import {
+  type EmbeddedPaymentsWebhookVerifier,
+  parseEmbeddedPaymentsWebhook,
+} from './embedded-payments-webhook';
+import { mapEmbeddedPaymentsAccountToClosure } from './map-embedded-payments-account-to-closure';
+import {
+  createEmbeddedPaymentsReasonMap,
+  mapEmbeddedPaymentsClosureReason,
+} from './map-embedded-payments-closure-reason';
+import { isClosingOrClosed, mapEmbeddedPaymentsClosureState } from './map-embedded-payments-closure-state';
+
+const provider = EMBEDDED_PAYMENTS_PROVIDER;
+
+export interface EmbeddedPaymentsAdapterSettings extends CommonAdapterSettings {
+  /**
+   * Accounts API generation: 'v1' closes with `POST /accounts/{id}` (the guide's call, default),
+   * 'v2' (beta) with `PATCH /accounts/{id}`. `baseUrl` must point at the same generation.
+   */
+  apiVersion?: EmbeddedPaymentsApiVersion;
+  /** Read the account and its balances before closing and refuse locally; default true. */
+  preflight?: boolean;
+  /**
+   * Last step before the close request is sent (J.P. Morgan's optional Digital Signature on
+   * POST bodies): return the request to send, e.g. with a signed body and its headers.
+   */
+  signRequest?: (request: OutgoingRequest) => OutgoingRequest | Promise<OutgoingRequest>;
+  /** Accepted notification credentials: bearer tokens or custom header values (rotation: several). */
+  webhookCredentials?: string[];
+  /** Header carrying the credential; default 'authorization' (`Bearer <token>`); other headers are compared raw. */
+  webhookCredentialHeader?: string;
+  /** Verifies the signed (OAuth) notification format; without it signed notifications are refused. */
+  webhookSignatureVerifier?: EmbeddedPaymentsWebhookVerifier;
+}
+
+const functionSetting = <T>(message: string) => z.custom<T>((value) => typeof value === 'function', message);
+
+const settingsSchema = commonAdapterSettingsSchema
+  .extend({
+    apiVersion: z.enum(['v1', 'v2']).optional(),
+    preflight: z.boolean().optional(),
+    signRequest: functionSetting<NonNullable<EmbeddedPaymentsAdapterSettings['signRequest']>>(
+      'must be a function (request) => request',
+    ).optional(),
+    webhookCredentials: z
+      .array(z.string().min(16, 'must be at least 16 characters (a guessable credential protects nothing)'))
+      .optional(),
+    webhookCredentialHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
+      .optional(),
+    webhookSignatureVerifier: functionSetting<EmbeddedPaymentsWebhookVerifier>(
+      'must be a function (input) => boolean',
+    ).optional(),
+  })
+  .strict()
+  .superRefine((settings, context) => {
+    for (const [reason, value] of Object.entries(settings.reasonMap ?? {})) {
+      if (typeof value === 'string' && value.length > MAX_CLOSURE_REASON_LENGTH) {
+        context.addIssue({
+          code: 'custom',
+          path: ['reasonMap', reason],
+          message: `must be at most ${MAX_CLOSURE_REASON_LENGTH} characters (v2 closureReason limit)`,
+        });
+      }
+    }
+  });
+
+/**
+ * The adapter for J.P. Morgan Embedded Payments. Mutual TLS is the only authentication: give it a
+ * `fetch` that carries your client certificate (docs/providers/embedded-payments.md shows how).
+ */
+export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSettings = {}): ClosureAdapter {
+  const settings = parseSettingsOrThrow(settingsSchema, input, provider);
+  const apiVersion = settings.apiVersion ?? 'v1';
+  const preflightEnabled = settings.preflight ?? true;
+  const webhookCredentials = [...(settings.webhookCredentials ?? [])];
+  const reasons = createEmbeddedPaymentsReasonMap(settings.reasonMap);
+  const transport = createHttpTransport({
+    provider,
+    baseUrl: settings.baseUrl ?? EMBEDDED_PAYMENTS_BASE_URLS[apiVersion].sandbox,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    backoff: settings.backoff,
+    maxResponseBytes: settings.maxResponseBytes,
+    hooks: settings.hooks,
+    // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
+    secrets: () => webhookCredentials,
+    // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
+    requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
+  });
+  const redactor = transport.redactor;
+
+  // v2 wants a new request-id on every request, retries included (provider notes §1): a correlation
+  // id, never an idempotency key. v1 declares no headers on close; sending it there is harmless.
+  const perAttemptHeaders = () => ({ 'request-id': randomUUID() });
+
+  const fail = (code: ClosureError['code'], message: string, extra: Partial<ClosureErrorOptions> = {}) =>
+    new ClosureError({ code, provider, message, ...extra });
+
+  const checkAccountId = (accountId: string, operation: string): Result<string, ClosureError> =>
+    accountId.length <= MAX_ACCOUNT_ID_LENGTH
+      ? ok(accountId)
+      : err(
+          fail(
+            'INVALID_REQUEST',
+            `${operation}: invalid input: accountId must be at most ${MAX_ACCOUNT_ID_LENGTH} characters`,
+            {
+              details: {
+                issues: [
+                  { path: 'accountId', message: `must be at most ${MAX_ACCOUNT_ID_LENGTH} characters` },
+                ],
+              },
+            },
+          ),
+        );
+
+  const read = <T>(operation: string, path: string, responseSchema: z.ZodType<T>, options?: CallOptions) =>
+    transport
+      .request(
+        {
+          operation,
+          method: 'GET',
+          path,
+          responseSchema,
+          retryMode: 'safe',
+          perAttemptHeaders,
+          translateError: translateEmbeddedPaymentsError,
+        },
+        options,
+      )
+      .map(({ data }) => data);
+
+  const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
+    read(operation, accountPath(accountId), wireAccountSchema, options);
+  const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
+    read(operation, balancesPath(accountId), wireBalancesSchema, options);
+
+  const accountClosure = (
+    account: WireAccount,
+    extra: { created?: boolean | null; blockers?: ClosureBlocker[] } = {},
+  ): Closure | null =>
+    mapEmbeddedPaymentsAccountToClosure(
+      {
+        id: account.id,
+        state: account.state,
+        closureReason: account.closureReason,
+        updatedAt: account.updatedAt,
+      },
+      { reasons, redactor, raw: account, ...extra },
+    );
+
+  /** The account's closure with balance blockers (when it is still closing), for refusals and returns. */
+  const closureWithBalances = (
+    account: WireAccount,
+    created: boolean | null,
+    operation: string,
+    options?: CallOptions,
+  ): ResultAsync<{ closure: Closure | null; balances: AccountBalance[] | null }, ClosureError> => {
+    const state = mapEmbeddedPaymentsClosureState(account.state, account.closureReason);
+    if (state?.unified !== 'PENDING')
+      return okAsync({ closure: accountClosure(account, { created }), balances: null });
+    return getBalances(account.id, operation, options).map((balances) => ({
+      closure: accountClosure(account, { created, blockers: balanceBlockers(balances) }),
+      balances,
+    }));
+  };
+
+  const closeResponseClosure = (wire: WireCloseResponse, accountId: string, sentReason: string): Closure => {
+    const rawState = wire.state ?? 'PENDING_CLOSE';
+    const rawReason = wire.closureReason ?? sentReason;
+    // A 202 means the close was accepted: an unexpected state is still a requested closure.
+    const state = mapEmbeddedPaymentsClosureState(rawState, null) ?? {
+      unified: 'REQUESTED' as const,
+      raw: rawState,
+    };
+    return createClosure({
+      provider,
+      closureId: wire.id,
+      accountId,
+      state,
+      reason: mapEmbeddedPaymentsClosureReason(reasons, rawReason),
+      initiatedBy: 'partner',
+      created: true,
+      raw: redactor.value(wire),
+    });
+  };
+
+  /** After an unknown outcome: PENDING_CLOSE/CLOSED mean the close took effect; OPEN means resend. */
+  const reconcileClose =
+    (accountId: string, options?: CallOptions) => (): ResultAsync<ReconcileOutcome<Closure>, ClosureError> =>
+      getAccount(accountId, 'closeAccount (read-back)', { ...options, signal: options?.signal }).andThen(
+        (account): Result<ReconcileOutcome<Closure>, ClosureError> => {
+          if (isClosingOrClosed(account.state)) {
+            const closure = accountClosure(account, { created: null });
+            if (closure) return ok({ applied: true, value: closure });
+          }
+          if (account.state.trim().toUpperCase() === 'OPEN') return ok({ applied: false });
+          return err(
+            fail(
+              'INVALID_RESPONSE',
+              `closeAccount read-back: account ${accountId} is in the unexpected state ${account.state}`,
+            ),
+          );
+        },
+      );
+
+  /**
+   * After a 4xx on close: re-read the account and attach what it now is. A non-zero balance answers
+   * 400 yet still moves OPEN -> PENDING_CLOSE (seed "Account closure process"); the position of the
+   * code in the body is undocumented, so the read-back decides (provider notes §3, §5).
+   */
+  const explainRefusal = (
+    error: ClosureError,
+    accountId: string,
+    wasOpen: boolean,
+    options?: CallOptions,
+  ): ResultAsync<never, ClosureError> => {
+    const operation = 'closeAccount (read-back after refusal)';
+    const explained = getAccount(accountId, operation, options)
+      .andThen((account) => closureWithBalances(account, wasOpen ? true : null, operation, options))
+      .match(
+        ({ closure, balances }) => {
+          let code = error.code;
+          if (closure?.state.unified === 'CLOSED') code = 'ALREADY_CLOSED';
+          else if (
+            closure?.state.unified === 'PENDING' &&
+            code === 'INVALID_REQUEST' &&
+            closure.blockers.some((blocker) => blocker.code === 'NON_ZERO_BALANCE')
+          ) {
+            code = 'NON_ZERO_BALANCE';
+          }
+          return error.with({
+            code,
+            retryable: false,
+            closure,
+            details: { ...asRecord(error.details), ...(balances ? { balances } : {}) },
+          });
+        },
+        (readBackError) =>
+          error.with({
+            details: { ...asRecord(error.details), readBackFailed: readBackError.toJSON() },
+          }),
+      );
+    return ResultAsync.fromSafePromise(explained).andThen((refusal) => errAsync(refusal));
+  };
+
+  const sendClose = (accountId: string, wireReason: string, wasOpen: boolean, options?: CallOptions) => {
+    const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, wireReason);
+    const spec: HttpRequestSpec<Closure> = {
+      operation: 'closeAccount',
+      method,
+      path: accountPath(accountId),
+      json: body,
+      responseSchema: wireCloseResponseSchema.transform((wire) =>
+        closeResponseClosure(wire, accountId, wireReason),
+      ),
+      // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
+      retryMode: 'reconcile',
+      reconcile: reconcileClose(accountId, options),
+      perAttemptHeaders,
+      translateError: translateEmbeddedPaymentsError,
+      prepare: settings.signRequest,
+    };
+    return transport
+      .request(spec, options)
+      .map(({ data }) => data)
+      .orElse((error) => {
+        const status = error.httpStatus;
+        const refusal =
+          status !== null && status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
+        return refusal ? explainRefusal(error, accountId, wasOpen, options) : errAsync(error);
+      });
+  };
+
+  const preflightThenClose = (
+    accountId: string,
+    wireReason: string,
+    options?: CallOptions,
+  ): ResultAsync<Closure, ClosureError> => {
+    const operation = 'closeAccount (pre-flight)';
+    return getAccount(accountId, operation, options).andThen((account) => {
+      const decision = decideFromAccount(account);
+      if (decision.kind === 'refuse') {
+        return errAsync(
+          fail(decision.code, `closeAccount refused before sending: ${decision.message}`, {
+            closure: accountClosure(account, { created: false }),
+            details: { preflight: true, category: account.category, state: account.state },
+          }),
+        );
+      }
+      if (decision.kind === 'existing') {
+        // Already PENDING_CLOSE: the close is in J.P. Morgan's hands; sending again would only re-apply restrictions.
+        return closureWithBalances(account, false, operation, options).andThen(({ closure }) =>
+          closure
+            ? okAsync(closure)
+            : errAsync(fail('INVALID_RESPONSE', `account ${accountId} has no closure`)),
+        );
+      }
+      return getBalances(accountId, operation, options).andThen((balances) => {
+        const blockers = balanceBlockers(balances);
+        if (blockers.length > 0) {
+          return errAsync(
+            fail(
+              'NON_ZERO_BALANCE',
+              `closeAccount refused before sending: account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
+              { details: { preflight: true, blockers, balances } },
+            ),
+          );
+        }
+        return sendClose(accountId, wireReason, true, options);
+      });
+    });
+  };
+
+  const adapter: ClosureAdapter = {
+    provider,
+    capabilities: {
+      getClosure: true,
+      // No listing filterable by state exists: GET /accounts needs a clientId and returns every account.
+      listClosures: false,
+      webhooks: true,
+      asyncClosure: true,
+      reasons: reasons.supported,
+    },
+
+    closeAccount(request, options) {
+      return validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' })
+        .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
+        .andThen(({ valid, wireReason }) =>
+          checkAccountId(valid.accountId, 'closeAccount').map((accountId) => ({ accountId, wireReason })),
+        )
+        .asyncAndThen(({ accountId, wireReason }) =>
+          preflightEnabled
+            ? preflightThenClose(accountId, wireReason, options)
+            : sendClose(accountId, wireReason, false, options),
+        );
+    },
+
+    getClosure(ref, options) {
+      return validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' })
+        .andThen((valid) => {
+          // closureId is the account id (EP has no closure resource).
+          if (valid.closureId && valid.accountId && valid.closureId !== valid.accountId) {
+            return err(
+              fail(
+                'INVALID_REQUEST',
+                'getClosure: closureId and accountId differ; at Embedded Payments they are the same id',
+              ),
+            );
+          }
+          return checkAccountId((valid.accountId ?? valid.closureId) as string, 'getClosure');
+        })
+        .asyncAndThen((accountId) => getAccount(accountId, 'getClosure', options))
+        .andThen((account) => {
+          const closure = accountClosure(account);
+          return closure
+            ? okAsync(closure)
+            : errAsync(
+                fail(
+                  'CLOSURE_NOT_FOUND',
+                  `account ${account.id} is ${account.state}: no closure was requested`,
+                  {
+                    details: { state: account.state },
+                  },
+                ),
+              );
+        });
+    },
+
+    listClosures(query) {
+      return validateInput(listClosuresQuerySchema, query, {
+        provider,
+        operation: 'listClosures',
+      }).asyncAndThen(() =>
+        errAsync(
+          fail(
+            'OPERATION_NOT_SUPPORTED',
+            'listClosures: Embedded Payments cannot list closures (GET /accounts has no state filter and needs a clientId); use getClosure({ accountId }) per account',
+          ),
+        ),
+      );
+    },
+
+    parseWebhook(webhookInput) {
+      return parseEmbeddedPaymentsWebhook(
+        {
+          credentials: webhookCredentials,
+          credentialHeader: settings.webhookCredentialHeader ?? 'authorization',
+          verifier: settings.webhookSignatureVerifier ?? null,
+          reasons,
+          redactor,
+        },
+        webhookInput,
+      );
+    },
+  };
+  return adapter;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
