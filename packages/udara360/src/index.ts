@@ -1,1 +1,30 @@
+export {
+  deriveUdara360IdempotencyMaterial,
+  INSTRUMENT_NUMBER_MAX_LENGTH,
+  REQUEST_REFERENCE_MAX_LENGTH,
+  type Udara360IdempotencyMaterial,
+} from './convert-to-udara360-close-request';
+export {
+  UDARA360_ACCOUNT_STATUSES,
+  type Udara360AccountStatusCode,
+} from './map-udara360-account-status';
+export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
+export { createUdara360Adapter } from './udara360-adapter';
+export {
+  UDARA360_HTTP_ERROR_TABLE,
+  UDARA360_STATUS_CODE_TABLE,
+  UDARA360_UNLISTED_STATUS_CODE,
+  type Udara360Disposition,
+  type Udara360HttpErrorEntry,
+  type Udara360StatusCodeEntry,
+} from './udara360-error';
+export {
+  UDARA360_CLIENT_ID_ENV,
+  UDARA360_CLIENT_SECRET_ENV,
+  UDARA360_LIVE_BASE_URL,
+  UDARA360_TEST_BASE_URL,
+  type Udara360AdapterSettings,
+} from './udara360-settings';
+export { ACCOUNT_NUMBER_MAX_LENGTH } from './validate-udara360-input';
+
 export const VERSION = '0.1.0';
