@@ -42,7 +42,7 @@ export function solarisBasicCredential(clientId: string, clientSecret: string): 
 }
 
 export function createSolarisTokenProvider(settings: SolarisTokenProviderSettings): SolarisTokenProvider {
-  const now = settings.now ?? Date.now;
+  const now = settings.now ?? (() => Date.now());
   const { clientId, clientSecret, transport, tokenUrl } = settings;
   const basic = clientId && clientSecret ? solarisBasicCredential(clientId, clientSecret) : null;
   let cached: { token: string; refreshAt: number } | null = null;
