@@ -204,7 +204,12 @@ describe('closeAccount: the exact requests', () => {
   it('does not sign reads (only the close carries a body to sign)', async () => {
     const signed: string[] = [];
     nock(HOST).get(V1).reply(200, pendingV1);
-    await adapterFor({ signRequest: (request) => (signed.push(request.method), request) }).getClosure({
+    await adapterFor({
+      signRequest: (request) => {
+        signed.push(request.method);
+        return request;
+      },
+    }).getClosure({
       accountId: ID,
     });
     expect(signed).toEqual([]);
@@ -225,8 +230,8 @@ describe('closeAccount: the exact requests', () => {
 
 describe('closeAccount: pre-flight refusals send no close', () => {
   const refusedWith = async (
-    account: unknown,
-    balances: unknown | null,
+    account: Record<string, unknown>,
+    balances: Record<string, unknown> | null,
     settings: EmbeddedPaymentsAdapterSettings = {},
   ) => {
     const scope = nock(HOST).get(V1).reply(200, account);

@@ -185,8 +185,8 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       {
         id: account.id,
         state: account.state,
-        closureReason: account.closureReason,
-        updatedAt: account.updatedAt,
+        closureReason: account.closureReason ?? null,
+        updatedAt: account.updatedAt ?? null,
       },
       { reasons, redactor, raw: account, ...extra },
     );
@@ -198,7 +198,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     operation: string,
     options?: CallOptions,
   ): ResultAsync<{ closure: Closure | null; balances: AccountBalance[] | null }, ClosureError> => {
-    const state = mapEmbeddedPaymentsClosureState(account.state, account.closureReason);
+    const state = mapEmbeddedPaymentsClosureState(account.state, account.closureReason ?? null);
     if (state?.unified !== 'PENDING')
       return okAsync({ closure: accountClosure(account, { created }), balances: null });
     return getBalances(account.id, operation, options).map((balances) => ({

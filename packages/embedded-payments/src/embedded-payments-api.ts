@@ -43,11 +43,8 @@ export const CLOSABLE_ACCOUNT_CATEGORIES: readonly string[] = ['LIMITED_DDA', 'L
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
 export const balancesPath = (accountId: string) => `${accountPath(accountId)}/balances`;
 
-const optionalText = z
-  .string()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
+// Absent stays absent and null stays null, so a parsed payload is still the payload (kept as `raw`).
+const optionalText = z.string().nullish().catch(null);
 
 /** v1 restriction `{restrictionId, restrictionType}`; v2 adds reason and status. Types are open strings. */
 const restrictionSchema = z
@@ -132,8 +129,8 @@ export const wireBalancesSchema = z.union([v2BalancesSchema, v1BalancesSchema]).
         (balance): AccountBalance => ({
           type: balance.type,
           amount: String(balance.amount).trim(),
-          currency: item.currency,
-          date: item.effectiveDate,
+          currency: item.currency ?? null,
+          date: item.effectiveDate ?? null,
         }),
       ),
     );
@@ -142,8 +139,8 @@ export const wireBalancesSchema = z.union([v2BalancesSchema, v1BalancesSchema]).
     (balance): AccountBalance => ({
       type: balance.typeCode,
       amount: String(balance.amount).trim(),
-      currency: wire.currency,
-      date: wire.date,
+      currency: wire.currency ?? null,
+      date: wire.date ?? null,
     }),
   );
 });

@@ -50,11 +50,8 @@ export interface EmbeddedPaymentsWebhookSettings {
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 const SIGNATURE_HEADER = 'signature';
 
-const optionalText = z
-  .string()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
+// Absent stays absent and null stays null, so a parsed payload is still the payload (kept as `raw`).
+const optionalText = z.string().nullish().catch(null);
 const eventIdSchema = z.union([z.string().min(1), z.number().transform(String)]);
 
 /** `AccountCallbackEvent` (legacy spec EF-1.0.8): `type`, not `category`, and no closureReason. */
@@ -236,7 +233,7 @@ function buildEvent(
   account: CallbackAccount,
   occurredAt: string | null,
 ): Result<ClosureEvent, ClosureError> {
-  const type = eventTypeFor(declaredType, account.state);
+  const type = eventTypeFor(declaredType, account.state ?? null);
   if (!type) {
     return err(
       webhookPayloadInvalid(
@@ -328,6 +325,6 @@ function normaliseSigned(
     envelope.notificationId,
     declaredType || 'UNKNOWN',
     account,
-    envelope.messageCreateTimestamp,
+    envelope.messageCreateTimestamp ?? null,
   );
 }
