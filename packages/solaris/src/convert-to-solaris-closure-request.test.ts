@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { convertToSolarisClosureRequest } from './convert-to-solaris-closure-request';
+
+describe('convertToSolarisClosureRequest', () => {
+  it('builds exactly the two documented fields', () => {
+    expect(
+      convertToSolarisClosureRequest({
+        accountId: 'abccacc',
+        closureReason: 'CUSTOMER_WISH',
+        providerOptions: {},
+      })._unsafeUnwrap(),
+    ).toEqual({ account_id: 'abccacc', closure_reason: 'CUSTOMER_WISH' });
+  });
+
+  it('refuses provider options, naming each', () => {
+    const error = convertToSolarisClosureRequest({
+      accountId: 'abccacc',
+      closureReason: 'CUSTOMER_WISH',
+      providerOptions: { a: 1, b: 2 },
+    })._unsafeUnwrapErr();
+    expect(error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { issues: [{ path: 'providerOptions.a' }, { path: 'providerOptions.b' }] },
+    });
+  });
+});
