@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import accountV1Open from './__fixtures__/account-v1-open.json';
+import balancesV1 from './__fixtures__/balances-v1.json';
+import balancesV2 from './__fixtures__/balances-v2.json';
+import { wireAccountSchema, wireBalancesSchema } from './embedded-payments-api';
+import { balanceBlockers, decideFromAccount } from './embedded-payments-preflight';
+
+const account = (overrides: Record<string, unknown>) =>
+  wireAccountSchema.parse({ ...accountV1Open, ...overrides });
+
+describe('pre-flight decisions', () => {
+  it('closes only LIMITED_DDA and LIMITED_DDA_PAYMENTS accounts that are OPEN', () => {
+    expect(decideFromAccount(account({}))).toEqual({ kind: 'check-balances' });
+    expect(decideFromAccount(account({ category: 'LIMITED_DDA_PAYMENTS' }))).toEqual({
+      kind: 'check-balances',
+    });
+    for (const category of ['DDA', 'EMBEDDED_DDA', 'TRANSACTION_ACCOUNT', 'SUMMARY_ACCOUNT', 'MANAGEMENT']) {
+      expect(decideFromAccount(account({ category }))).toMatchObject({
+        kind: 'refuse',
+        code: 'OPERATION_NOT_SUPPORTED',
+      });
+    }
+  });
+
+  it('refuses CLOSED, returns PENDING_CLOSE as existing, refuses other states', () => {
+    expect(decideFromAccount(account({ state: 'CLOSED' }))).toMatchObject({
+      kind: 'refuse',
+      code: 'ALREADY_CLOSED',
+    });
+    expect(decideFromAccount(account({ state: 'PENDING_CLOSE' }))).toEqual({ kind: 'existing' });
+    expect(decideFromAccount(account({ state: 'PENDING_OPEN' }))).toMatchObject({
+      kind: 'refuse',
+      code: 'OPERATION_NOT_SUPPORTED',
+    });
+  });
+
+  it('lists every non-zero balance of either version as a blocker, and none when all are zero', () => {
+    expect(balanceBlockers(wireBalancesSchema.parse(balancesV1))).toHaveLength(2);
+    expect(balanceBlockers(wireBalancesSchema.parse(balancesV2))).toHaveLength(3);
+    const zero = {
+      id: 'a',
+      items: [
+        {
+          effectiveDate: '2026-01-01',
+          currency: 'USD',
+          balances: [
+            { type: 'INTERIM_BOOKED', amount: '-0.00' },
+            { type: 'INTERIM_AVAILABLE', amount: '0' },
+          ],
+        },
+      ],
+    };
+    expect(balanceBlockers(wireBalancesSchema.parse(zero))).toEqual([]);
+    const tiny = { id: 'a', date: null, currency: null, balanceTypes: [{ typeCode: 'ITAV', amount: 0.01 }] };
+    expect(balanceBlockers(wireBalancesSchema.parse(tiny))).toEqual([
+      {
+        code: 'NON_ZERO_BALANCE',
+        message:
+          'balance ITAV is 0.01; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)',
+      },
+    ]);
+  });
+});
