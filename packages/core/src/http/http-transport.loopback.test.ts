@@ -344,6 +344,25 @@ describe('transport read-back for mutations without provider idempotency', () =>
     expect(received).toHaveLength(1);
   });
 
+  it('reads back after a 2xx it cannot read, instead of assuming nothing happened', async () => {
+    handlers = [
+      (_request, _body, response) => {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html>proxy</html>');
+      },
+    ];
+    let calls = 0;
+    const result = await transport().instance.request(
+      reconcileSpec(() => {
+        calls++;
+        return okAsync({ applied: true, value: { ok: true } });
+      }),
+    );
+    expect(result._unsafeUnwrap()).toMatchObject({ reconciled: true });
+    expect(calls).toBe(1);
+    expect(received).toHaveLength(1);
+  });
+
   it('repeats a 429 without a read-back: the provider refused before acting', async () => {
     handlers = [reply(429, {}, { 'retry-after': '0' }), reply(200, { ok: true })];
     let calls = 0;

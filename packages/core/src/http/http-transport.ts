@@ -329,9 +329,11 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
           requestId,
         },
       );
-      // A 2xx we could not read may still have applied a mutation.
+      // A 2xx we could not read may still mean a mutation was applied: read back before deciding.
       return finish(
-        status < 300 ? { kind: 'unknown', error, retryAfterMs: null } : { kind: 'final', error },
+        status < 300 && spec.retryMode === 'reconcile'
+          ? { kind: 'unknown', error, retryAfterMs: null }
+          : { kind: 'final', error },
         status,
       );
     }
@@ -340,6 +342,10 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     const json = parseJson(text);
 
     if (status >= 200 && status < 300) {
+      const unreadable = (error: ClosureError): AttemptOutcome<T> =>
+        spec.retryMode === 'reconcile'
+          ? { kind: 'unknown', error, retryAfterMs: null }
+          : { kind: 'final', error };
       const invalid = (why: string, details: Record<string, unknown> = {}) =>
         fail('INVALID_RESPONSE', `${spec.operation}: ${why}`, {
           httpStatus: status,
@@ -350,7 +356,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         const why = looksLikeHtml(text, response.headers)
           ? 'the response is an HTML page, not JSON'
           : 'the response is not valid JSON';
-        return finish({ kind: 'final', error: invalid(why) }, status);
+        return finish(unreadable(invalid(why)), status);
       }
       const parsed = spec.responseSchema.safeParse(json.value);
       if (!parsed.success) {
@@ -359,7 +365,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
           message: issue.message,
         }));
         return finish(
-          { kind: 'final', error: invalid('the response does not have the expected shape', { issues }) },
+          unreadable(invalid('the response does not have the expected shape', { issues })),
           status,
         );
       }
