@@ -151,26 +151,28 @@ export function parseEmbeddedPaymentsWebhook(
     );
   }
 
-  return ResultAsync.fromSafePromise(
-    (async () => {
-      const presented = presentedCredential(headers, settings.credentialHeader);
-      const credentialOk =
-        settings.credentials.length > 0 &&
-        presented !== null &&
-        matchesAnyCredential(presented, settings.credentials);
-      const signature = getHeader(headers, SIGNATURE_HEADER);
-      const verifierOk = settings.verifier
-        ? await runVerifier(settings.verifier, {
-            rawBody: new Uint8Array(bytes),
-            headers,
-            signature,
-            keyId: getHeader(headers, 'key-id'),
-            signingAlgorithm: getHeader(headers, 'signingAlgorithm'),
-            authorization: getHeader(headers, 'authorization'),
-          })
-        : false;
-      return { credentialOk, verifierOk, signed: signature !== null };
-    })(),
+  const verdicts = async () => {
+    const presented = presentedCredential(headers, settings.credentialHeader);
+    const credentialOk =
+      settings.credentials.length > 0 &&
+      presented !== null &&
+      matchesAnyCredential(presented, settings.credentials);
+    const signature = getHeader(headers, SIGNATURE_HEADER);
+    const verifierOk = settings.verifier
+      ? await runVerifier(settings.verifier, {
+          rawBody: new Uint8Array(bytes),
+          headers,
+          signature,
+          keyId: getHeader(headers, 'key-id'),
+          signingAlgorithm: getHeader(headers, 'signingAlgorithm'),
+          authorization: getHeader(headers, 'authorization'),
+        })
+      : false;
+    return { credentialOk, verifierOk, signed: signature !== null };
+  };
+  return ResultAsync.fromPromise(verdicts(), () =>
+    // Headers we cannot even read (a broken record) verify nothing.
+    webhookSignatureInvalid(provider, 'the notification headers could not be read'),
   ).andThen(({ credentialOk, verifierOk, signed }) => {
     if (signed && !settings.verifier) {
       return errAsync(signedWithoutVerifier());
