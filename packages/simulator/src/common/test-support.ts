@@ -19,8 +19,16 @@ export async function http(url: string, init: RequestInit = {}): Promise<HttpRes
   return { status: response.status, headers: response.headers, text, body };
 }
 
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  return http(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  return http(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

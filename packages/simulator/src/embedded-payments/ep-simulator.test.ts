@@ -36,10 +36,17 @@ const closeV1 = (id: string, body: unknown = { state: 'CLOSED', closureReason: '
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-const closeV2 = (id: string, requestId?: string, body: unknown = { state: 'CLOSED', closureReason: 'ELECTIVE' }) =>
+const closeV2 = (
+  id: string,
+  requestId?: string,
+  body: unknown = { state: 'CLOSED', closureReason: 'ELECTIVE' },
+) =>
   http(`${sim.v2BaseUrl}/accounts/${id}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json', ...(requestId === undefined ? {} : { 'request-id': requestId }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(requestId === undefined ? {} : { 'request-id': requestId }),
+    },
     body: JSON.stringify(body),
   });
 
@@ -106,7 +113,9 @@ describe('EP account reads', () => {
       httpStatus: 400,
       context: [{ location: 'PATH', field: 'id' }],
     });
-    const longRequestId = await http(`${sim.v2BaseUrl}/accounts/ldda0001`, { headers: { 'request-id': 'r'.repeat(37) } });
+    const longRequestId = await http(`${sim.v2BaseUrl}/accounts/ldda0001`, {
+      headers: { 'request-id': 'r'.repeat(37) },
+    });
     expect(longRequestId.status).toBe(400);
     expect(longRequestId.body).toMatchObject({ context: [{ location: 'HEADER', field: 'request-id' }] });
   });
@@ -187,7 +196,8 @@ describe('EP close', () => {
           code: 'ACCOUNT_HAS_NON_ZERO_BALANCE',
           location: 'PATH',
           field: 'id',
-          message: 'Account cannot be closed due to an outstanding balance. Account balance must be zero to allow closure.',
+          message:
+            'Account cannot be closed due to an outstanding balance. Account balance must be zero to allow closure.',
         },
       ],
     });
@@ -198,8 +208,13 @@ describe('EP close', () => {
     const negative = await closeV2('ldda0003', 'r-neg');
     expect(negative.status).toBe(400);
     expect(negative.headers.get('request-id')).toBe('r-neg');
-    expect(negative.body).toMatchObject({ requestId: 'r-neg', context: [{ code: 'ACCOUNT_HAS_NON_ZERO_BALANCE' }] });
-    expect(sim.control.getAccount('ldda0003')?.restrictions.map((r) => r.restrictionType)).toEqual(['DEBITS']);
+    expect(negative.body).toMatchObject({
+      requestId: 'r-neg',
+      context: [{ code: 'ACCOUNT_HAS_NON_ZERO_BALANCE' }],
+    });
+    expect(sim.control.getAccount('ldda0003')?.restrictions.map((r) => r.restrictionType)).toEqual([
+      'DEBITS',
+    ]);
     expect(sim.control.counters().closures).toEqual({ ldda0002: 1, ldda0003: 1 });
   });
 
@@ -254,7 +269,9 @@ describe('EP close', () => {
     const patchV1 = await http(`${sim.v1BaseUrl}/accounts/ldda0001`, { method: 'PATCH', body: '{}' });
     expect(patchV1.status).toBe(405);
     expect(patchV1.headers.get('allow')).toBe('GET, POST');
-    expect((await http(`${sim.v2BaseUrl}/accounts/ldda0001`, { method: 'POST', body: '{}' })).status).toBe(405);
+    expect((await http(`${sim.v2BaseUrl}/accounts/ldda0001`, { method: 'POST', body: '{}' })).status).toBe(
+      405,
+    );
   });
 });
 
@@ -264,7 +281,10 @@ describe('EP servicing step and ACCOUNT_CLOSED notification', () => {
     sim.control.setWebhookUrl(receiver.url);
     await closeV1('ldda0002');
     expect(sim.control.service('ldda0002')).toMatchObject({ outcome: 'blocked', reason: 'NON_ZERO_BALANCE' });
-    expect(sim.control.service('ldda0001')).toMatchObject({ outcome: 'blocked', reason: 'NOT_PENDING_CLOSE' });
+    expect(sim.control.service('ldda0001')).toMatchObject({
+      outcome: 'blocked',
+      reason: 'NOT_PENDING_CLOSE',
+    });
     sim.control.setBalance('ldda0002', 0);
     const serviced = sim.control.advance({ accountId: 'ldda0002' });
     expect(serviced).toMatchObject({ outcome: 'closed', reason: null, account: { state: 'CLOSED' } });

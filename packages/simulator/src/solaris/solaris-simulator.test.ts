@@ -1,6 +1,6 @@
 import { verifyHmacSha256Hex } from '@closekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXED_NOW, fixedClock, http, postJson } from '../common/test-support';
+import { FIXED_NOW, fixedClock, http } from '../common/test-support';
 import { startWebhookReceiver, type WebhookReceiver } from '../common/webhook-receiver';
 import { type SolarisSimulator, startSolarisSimulator } from './solaris-simulator';
 
@@ -74,9 +74,14 @@ describe('Solaris OAuth token endpoint', () => {
   it('refuses wrong credentials, a missing scope and another grant type', async () => {
     const wrong = await requestToken(basic('solaris-sim-client', 'nope'));
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+    expect(wrong.body).toEqual({
+      error: 'invalid_client',
+      error_description: 'Client authentication failed.',
+    });
     const good = basic('solaris-sim-client', 'solaris-sim-secret');
-    expect((await requestToken(good, 'grant_type=client_credentials')).body).toMatchObject({ error: 'invalid_scope' });
+    expect((await requestToken(good, 'grant_type=client_credentials')).body).toMatchObject({
+      error: 'invalid_scope',
+    });
     expect((await requestToken(good, 'grant_type=password&scope=partners')).body).toMatchObject({
       error: 'unsupported_grant_type',
     });
@@ -108,7 +113,9 @@ describe('Solaris bearer requirement', () => {
     expect(unknown.body).toMatchObject({ errors: [{ status: 401, code: 'invalid_token' }] });
 
     const bearer = await token();
-    expect((await http(`${sim.url}${ACRS}`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(200);
+    expect((await http(`${sim.url}${ACRS}`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(
+      200,
+    );
     sim.control.revokeTokens();
     const revoked = await http(`${sim.url}${ACRS}`, { headers: { authorization: `Bearer ${bearer}` } });
     expect(revoked.body).toMatchObject({ errors: [{ code: 'invalid_token' }] });
@@ -177,7 +184,9 @@ describe('Solaris ACR create', () => {
     expect((await create(' acc1cacc')).body).toMatchObject({
       errors: [{ code: 'validation_error', source: { field: 'account_id' } }],
     });
-    expect((await create(42)).body).toMatchObject({ errors: [{ code: 'type_error', source: { field: 'account_id' } }] });
+    expect((await create(42)).body).toMatchObject({
+      errors: [{ code: 'type_error', source: { field: 'account_id' } }],
+    });
     // Enums are case-sensitive and *_INTERNAL reasons are Solaris-only (§1, §6).
     for (const reason of ['customer_wish', 'CUSTOMER_WISH_INTERNAL']) {
       expect((await create('acc1cacc', reason)).body).toMatchObject({
@@ -194,7 +203,13 @@ describe('Solaris ACR create', () => {
     const result = await create('unknowncacc');
     expect(result.status).toBe(404);
     expect(result.body).toMatchObject({
-      errors: [{ status: 404, code: 'model_not_found', detail: "Couldn't find 'Solaris::Account' for id 'unknowncacc'." }],
+      errors: [
+        {
+          status: 404,
+          code: 'model_not_found',
+          detail: "Couldn't find 'Solaris::Account' for id 'unknowncacc'.",
+        },
+      ],
     });
   });
 
@@ -260,7 +275,9 @@ describe('Solaris ACR read-back', () => {
     expect(byAccount.body).toEqual([expect.objectContaining({ id: b.id, status: 'CONFIRMED' })]);
     const byStatus = await api(`${ACRS}?filter[status]=INITIATED`);
     expect((byStatus.body as { id: string }[]).map((acr) => acr.id)).toEqual([a.id, c.id]);
-    const byDate = await api(`${ACRS}?filter[legal_closure_date][min]=${TODAY}&filter[legal_closure_date][max]=${TODAY}`);
+    const byDate = await api(
+      `${ACRS}?filter[legal_closure_date][min]=${TODAY}&filter[legal_closure_date][max]=${TODAY}`,
+    );
     expect((byDate.body as { id: string }[]).map((acr) => acr.id)).toEqual([b.id]);
     const sorted = await api(`${ACRS}?sort=-created_at`);
     expect((sorted.body as { id: string }[]).map((acr) => acr.id)).toEqual([c.id, b.id, a.id]);
@@ -281,10 +298,18 @@ describe('Solaris lifecycle', () => {
   it('steps INITIATED -> CONFIRMED -> IN_PROGRESS -> COMPLETED and closes the account', async () => {
     const created = (await create('acc1cacc')).body as { id: string };
     const confirmed = sim.control.advance({ closureId: created.id });
-    expect(confirmed).toMatchObject({ status: 'CONFIRMED', legal_closure_date: TODAY, technical_closure_date: null });
+    expect(confirmed).toMatchObject({
+      status: 'CONFIRMED',
+      legal_closure_date: TODAY,
+      technical_closure_date: null,
+    });
     expect(sim.control.advance({ accountId: 'acc1cacc' }).status).toBe('IN_PROGRESS');
     const completed = sim.control.advance({ accountId: 'acc1cacc' });
-    expect(completed).toMatchObject({ status: 'COMPLETED', technical_closure_date: TODAY, failure_reason: {} });
+    expect(completed).toMatchObject({
+      status: 'COMPLETED',
+      technical_closure_date: TODAY,
+      failure_reason: {},
+    });
     expect(sim.control.getAccount('acc1cacc')?.status).toBe('CLOSED');
     expect((await api(`${ACRS}/${created.id}`)).body).toEqual(completed);
     expect(() => sim.control.advance({ closureId: created.id })).toThrow(/already COMPLETED/);
@@ -295,7 +320,10 @@ describe('Solaris lifecycle', () => {
     await create('acc3cacc');
     expect(sim.control.advance({ accountId: 'acc2cacc', to: 'end' })).toMatchObject({
       status: 'FAILED',
-      failure_reason: { code: 'positive_balance', detail: "Account balance is positive, can't perform technical closure." },
+      failure_reason: {
+        code: 'positive_balance',
+        detail: "Account balance is positive, can't perform technical closure.",
+      },
     });
     expect(sim.control.advance({ accountId: 'acc3cacc', to: 'end' }).failure_reason).toEqual({
       code: 'negative_balance',
@@ -327,7 +355,8 @@ describe('Solaris lifecycle', () => {
 });
 
 describe('Solaris webhooks', () => {
-  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) as string;
+  const header = (value: string | string[] | undefined) =>
+    (Array.isArray(value) ? value[0] : value) as string;
 
   it('sends signed ACCOUNT_CLOSURE_REQUEST_UPDATE per transition and ACCOUNT_CLOSURE on completion', async () => {
     receiver = await startWebhookReceiver();
@@ -382,7 +411,10 @@ describe('Solaris webhooks', () => {
   it('creates a Solaris-initiated closure with an ACCOUNT_CLOSURE_REQUEST webhook', async () => {
     receiver = await startWebhookReceiver();
     sim.control.setWebhookUrl(receiver.url);
-    const acr = sim.control.createProviderClosure({ accountId: 'acc1cacc', reason: 'SEIZURES_ORDINARY_INTERNAL' });
+    const acr = sim.control.createProviderClosure({
+      accountId: 'acc1cacc',
+      reason: 'SEIZURES_ORDINARY_INTERNAL',
+    });
     expect(acr).toMatchObject({ status: 'INITIATED', closure_reason: 'SEIZURES_ORDINARY_INTERNAL' });
     const [webhook] = await receiver.waitFor(1);
     expect(webhook?.headers['solaris-webhook-event-type']).toBe('ACCOUNT_CLOSURE_REQUEST');

@@ -71,7 +71,9 @@ describe('Udara360 authenticate', () => {
     const wrong = await authenticate('udara-sim-client', 'nope');
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({
-      errors: [{ statusCode: 401, errorCode: 'INVALID_CREDENTIALS', errorMessage: 'Invalid client credentials.' }],
+      errors: [
+        { statusCode: 401, errorCode: 'INVALID_CREDENTIALS', errorMessage: 'Invalid client credentials.' },
+      ],
     });
     expect((await authenticate(null, 'x')).status).toBe(400);
     expect((await authenticate('a'.repeat(101), 'x')).status).toBe(400);
@@ -113,7 +115,9 @@ describe('Udara360 closeaccount', () => {
 
   it('generates a GUID instrumentNumber when none is given', async () => {
     const result = await closeAccount({ accountNumber: '0123456789', closureReason: 'Duplication' });
-    expect(result.body).toMatchObject({ data: { statusCode: '00', instrumentNumber: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(result.body).toMatchObject({
+      data: { statusCode: '00', instrumentNumber: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
   });
 
   it('never closes twice for a reused Request-Reference: "26" Duplicate Record', async () => {
@@ -121,7 +125,11 @@ describe('Udara360 closeaccount', () => {
     sim.control.updateAccount('0123456789', { accountStatus: 1 });
     const again = await close('0123456789', 'same');
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ status: false, message: 'Duplicate Record', data: { statusCode: '26' } });
+    expect(again.body).toMatchObject({
+      status: false,
+      message: 'Duplicate Record',
+      data: { statusCode: '26' },
+    });
     expect(sim.control.getAccount('0123456789')?.accountStatus).toBe(1);
     expect(sim.control.closuresApplied('0123456789')).toBe(1);
   });
@@ -137,21 +145,34 @@ describe('Udara360 closeaccount', () => {
 
   it('answers the business refusals with HTTP 200 and status false', async () => {
     const code = async (accountNumber: string) =>
-      ((await close(accountNumber)).body as { status: boolean; data: { statusCode: string } }).data.statusCode;
+      ((await close(accountNumber)).body as { status: boolean; data: { statusCode: string } }).data
+        .statusCode;
     expect(await code('0000000002')).toBe('51');
     expect(await code('9999999999')).toBe('25');
     expect(await code('0000000003')).toBe('57');
     expect(await code('0000000004')).toBe('26');
-    expect((await close('0000000002', 'other')).body).toMatchObject({ status: false, message: 'Insufficient Balance' });
+    expect((await close('0000000002', 'other')).body).toMatchObject({
+      status: false,
+      message: 'Insufficient Balance',
+    });
     expect(sim.control.counters().closures).toEqual({});
   });
 
   it('answers "09" for a missing field, an over-long value or a missing Request-Reference', async () => {
-    const statusCode = (result: { body: unknown }) => (result.body as { data: { statusCode: string } }).data.statusCode;
+    const statusCode = (result: { body: unknown }) =>
+      (result.body as { data: { statusCode: string } }).data.statusCode;
     expect(statusCode(await closeAccount({ accountNumber: '0123456789' }))).toBe('09');
-    expect(statusCode(await closeAccount({ accountNumber: '0123456789', closureReason: 'x'.repeat(151) }))).toBe('09');
-    expect(statusCode(await closeAccount({ accountNumber: '0123456789', closureReason: 'Duplication' }, null))).toBe('09');
-    expect(statusCode(await closeAccount({ accountNumber: '0123456789', closureReason: 'Duplication' }, 'r'.repeat(101)))).toBe('09');
+    expect(
+      statusCode(await closeAccount({ accountNumber: '0123456789', closureReason: 'x'.repeat(151) })),
+    ).toBe('09');
+    expect(
+      statusCode(await closeAccount({ accountNumber: '0123456789', closureReason: 'Duplication' }, null)),
+    ).toBe('09');
+    expect(
+      statusCode(
+        await closeAccount({ accountNumber: '0123456789', closureReason: 'Duplication' }, 'r'.repeat(101)),
+      ),
+    ).toBe('09');
     const notJson = await http(`${sim.url}/api/postings/v1/closeaccount`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await bearer()}`, 'content-type': 'application/json' },
@@ -167,14 +188,20 @@ describe('Udara360 closeaccount', () => {
     sim = await startUdara360Simulator({
       requireZeroBalance: false,
       closedAccountStatusCode: '06',
-      accounts: [{ accountNumber: '1', balance: 100 }, { accountNumber: '2', accountStatus: 3 }],
+      accounts: [
+        { accountNumber: '1', balance: 100 },
+        { accountNumber: '2', accountStatus: 3 },
+      ],
     });
     expect((await close('1')).body).toMatchObject({ data: { statusCode: '00' } });
     expect((await close('2')).body).toMatchObject({ data: { statusCode: '06' } });
   });
 
   it('answers injected posting codes, closing the account when asked (a 96 that applied)', async () => {
-    sim.control.injectPostingCodes([{ code: '96', closes: true }, { code: '90', accountNumber: '0000000002' }]);
+    sim.control.injectPostingCodes([
+      { code: '96', closes: true },
+      { code: '90', accountNumber: '0000000002' },
+    ]);
     expect((await close('0123456789')).body).toMatchObject({
       status: false,
       message: 'Fatal Error',
@@ -214,31 +241,52 @@ describe('Udara360 account lookups', () => {
   it('answers 404 in errors[] for an unknown account and 400 without an account number', async () => {
     const unknown = await lookup('/api/account/v1/getbyaccountnumber?AccountNumber=404');
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ errors: [{ statusCode: 404, errorCode: 'NOT_FOUND', errorMessage: 'No Record Found' }] });
+    expect(unknown.body).toEqual({
+      errors: [{ statusCode: 404, errorCode: 'NOT_FOUND', errorMessage: 'No Record Found' }],
+    });
     expect((await lookup('/api/account/v1/getbyaccountnumber')).status).toBe(400);
   });
 
   it('serves the balance endpoint, both SearchAccount routes and case-insensitive paths', async () => {
     sim.control.updateAccount('0000000002', { lienAmount: 50 });
-    expect((await lookup('/api/account/v1/getaccountbalancebyaccountnumber?accountNumber=0000000002')).body).toEqual({
+    expect(
+      (await lookup('/api/account/v1/getaccountbalancebyaccountnumber?accountNumber=0000000002')).body,
+    ).toEqual({
       status: true,
       message: 'Successful',
-      data: { accountNumber: '0000000002', ledgerBalance: 500050, availableBalance: 500000, withdrawableBalance: 500000, lienAmount: 50 },
+      data: {
+        accountNumber: '0000000002',
+        ledgerBalance: 500050,
+        availableBalance: 500000,
+        withdrawableBalance: 500000,
+        lienAmount: 50,
+      },
     });
-    const search = await lookup('/api/account/v1/SearchAccount?accountNumber=0000000004&PageNumber=1&PageSize=10');
-    expect(search.body).toMatchObject({ status: true, data: [{ accountNumber: '0000000004', accountStatus: 3 }] });
+    const search = await lookup(
+      '/api/account/v1/SearchAccount?accountNumber=0000000004&PageNumber=1&PageSize=10',
+    );
+    expect(search.body).toMatchObject({
+      status: true,
+      data: [{ accountNumber: '0000000004', accountStatus: 3 }],
+    });
     const filtered = await lookup('/api/account/v1/searchaccount?accountNumber=0000000004&accountStatus=1');
     expect(filtered.body).toMatchObject({ data: [] });
-    const put = await http(`${sim.url}/api/account/v1/api/account/v1/SearchAccount?accountNumber=0000000004`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${await bearer()}` },
-    });
+    const put = await http(
+      `${sim.url}/api/account/v1/api/account/v1/SearchAccount?accountNumber=0000000004`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await bearer()}` },
+      },
+    );
     expect(put.body).toMatchObject({ data: [{ accountStatus: 3 }] });
   });
 
   it('reports accountStatus by name with accountStatusFormat name', async () => {
     await sim.close();
-    sim = await startUdara360Simulator({ accountStatusFormat: 'name', accounts: [{ accountNumber: '1', accountStatus: 3 }] });
+    sim = await startUdara360Simulator({
+      accountStatusFormat: 'name',
+      accounts: [{ accountNumber: '1', accountStatus: 3 }],
+    });
     expect((await lookup('/api/account/v1/getbyaccountnumber?accountnumber=1')).body).toMatchObject({
       data: { accountStatus: 'Closed' },
     });
