@@ -99,6 +99,8 @@ export {
   checkWebhookSize,
   DEFAULT_MAX_WEBHOOK_BYTES,
   parseWebhookJson,
+  shouldAcknowledgeWebhook,
+  webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
 } from './webhook/webhook-body';

@@ -193,7 +193,7 @@ describe('unsigned notifications (WebhookCallbackEvent) verified by credentials'
     };
     expect((await adapter.parseWebhook(unsigned(created)))._unsafeUnwrapErr()).toMatchObject({
       code: 'WEBHOOK_PAYLOAD_INVALID',
-      details: { notClosureEvent: true, eventId: '8', eventType: 'ACCOUNT_CREATED' },
+      details: { notClosureEvent: true, eventId: '8', eventType: 'ACCOUNT_CREATED', acknowledge: true },
     });
   });
 

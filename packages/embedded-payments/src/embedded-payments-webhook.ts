@@ -10,6 +10,7 @@ import {
   type Redactor,
   type WebhookHeaders,
   type WebhookInput,
+  webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
 } from '@closekit/core';
@@ -238,7 +239,7 @@ function buildEvent(
   const type = eventTypeFor(declaredType, account.state ?? null);
   if (!type) {
     return err(
-      webhookPayloadInvalid(
+      webhookNotAClosureEvent(
         provider,
         `notification ${eventId} (${declaredType}) is not about a closure; acknowledge it and ignore it`,
         { notClosureEvent: true, eventId, eventType: declaredType },

@@ -195,7 +195,7 @@ describe('parseWebhook', () => {
     expect(error.toJSON()).toMatchObject({
       code: 'WEBHOOK_PAYLOAD_INVALID',
       provider: 'solaris',
-      details: { subscriptionPing: true, eventType: 'WEBHOOK-SUBSCRIPTION' },
+      details: { subscriptionPing: true, eventType: 'WEBHOOK-SUBSCRIPTION', acknowledge: true },
     });
     expect(error.message).toMatch(/answer it with HTTP 200/);
   });

@@ -11,6 +11,7 @@ import {
   verifyHmacSha256Hex,
   type WebhookHeaders,
   type WebhookInput,
+  webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
 } from '@closekit/core';
@@ -80,7 +81,7 @@ function parse(
   if (isSolarisSubscriptionPing(headers)) {
     // Not an event: the receiver must simply answer 200 (docs/providers/solaris.md, "Webhooks").
     return err(
-      webhookPayloadInvalid(
+      webhookNotAClosureEvent(
         SOLARIS_PROVIDER,
         'this is the Solaris subscription verification ping (WEBHOOK-SUBSCRIPTION), not a closure event: answer it with HTTP 200',
         { subscriptionPing: true, eventType: SOLARIS_SUBSCRIPTION_PING_EVENT_TYPE },

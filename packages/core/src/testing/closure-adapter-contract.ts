@@ -72,6 +72,11 @@ export interface ClosureAdapterContractKit {
     validInput(): WebhookInput;
     /** The header that carries the signature or credential. */
     signatureHeader: string;
+    /**
+     * False when verification is a shared credential (a bearer token) that does not cover the
+     * body, so a changed body cannot be detected. Default true (an HMAC over the raw body).
+     */
+    bodyBound?: boolean;
   };
 }
 

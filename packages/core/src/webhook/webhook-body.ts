@@ -47,3 +47,22 @@ export function parseWebhookJson(provider: string, bytes: Buffer): Result<unknow
     return err(webhookPayloadInvalid(provider, 'webhook body is not valid JSON'));
   }
 }
+
+/**
+ * A delivery that is not a closure event: a subscription ping, an event about something else.
+ * It is still an error value (there is no ClosureEvent to return), flagged so that a receiver
+ * answers 2xx and processes nothing; see `shouldAcknowledgeWebhook`.
+ */
+export function webhookNotAClosureEvent(
+  provider: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ClosureError {
+  return webhookPayloadInvalid(provider, message, { ...details, acknowledge: true });
+}
+
+/** True when a parseWebhook error means "answer 2xx and ignore" rather than "refuse". */
+export function shouldAcknowledgeWebhook(error: ClosureError): boolean {
+  const details = error.details as { acknowledge?: unknown } | null;
+  return error.code === 'WEBHOOK_PAYLOAD_INVALID' && details?.acknowledge === true;
+}
