@@ -189,7 +189,8 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   const readRequestId = (headers: Headers): string | null => {
     for (const name of requestIdHeaders) {
       const value = headers.get(name);
-      if (value) return redactor.text(value.slice(0, 200));
+      // Redact before cutting, so that a secret straddling the cut cannot leak its start.
+      if (value) return redactor.text(value).slice(0, 200);
     }
     return null;
   };

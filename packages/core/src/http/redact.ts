@@ -34,9 +34,9 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
   const text = (value: string): string => {
     let result = value;
     for (const secret of knownSecrets()) {
-      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-      const encoded = Buffer.from(secret).toString('base64');
-      if (result.includes(encoded)) result = result.split(encoded).join(REDACTED);
+      for (const form of secretForms(secret)) {
+        if (result.includes(form)) result = result.split(form).join(REDACTED);
+      }
     }
     return result.replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`);
   };
@@ -69,9 +69,25 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
   return { text, value, headers };
 }
 
+/**
+ * The ways a secret can appear in text a provider echoes back: as is, base64 (Basic credentials),
+ * escaped inside a JSON string, and percent- or form-encoded (a reflected form body or query).
+ */
+function secretForms(secret: string): string[] {
+  return [
+    ...new Set([
+      secret,
+      Buffer.from(secret).toString('base64'),
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ]),
+  ];
+}
+
 /** A short, printable, redacted excerpt of a body for error details. */
 export function excerpt(redactor: Redactor, body: string, maxLength = 300): string {
-  const printable = body.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
-  const cut = printable.length > maxLength ? `${printable.slice(0, maxLength)}…` : printable;
-  return redactor.text(cut);
+  // Redact before cutting: a secret straddling the cut would otherwise leak its first characters.
+  const printable = redactor.text(body).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+  return printable.length > maxLength ? `${printable.slice(0, maxLength)}…` : printable;
 }
