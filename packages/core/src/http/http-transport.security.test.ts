@@ -184,6 +184,27 @@ describe('secrets never leave the transport', () => {
     }
   });
 
+  it('redacts sensitive fields of a JSON body in excerpts, even values no one told the redactor', async () => {
+    const unknownToken = 'live.Vb6Nm1Qw8Er3Ty5Ui';
+    const bodies: ScriptedReply[] = [
+      // A token answer in a shape the schema does not expect: the token is live, but unknown to us.
+      { status: 200, body: { data: { access_token: unknownToken }, note: 'shape changed' } },
+      { status: 400, body: { client_secret: unknownToken, refresh_token: unknownToken, message: 'bad' } },
+    ];
+    for (const reply of bodies) {
+      const scripted = createScriptedFetch(() => reply);
+      const transport = createHttpTransport({
+        provider: 'sec',
+        baseUrl: BASE,
+        fetch: scripted.fetch,
+        maxRetries: 0,
+      });
+      const error = (await transport.request({ ...spec(), authorize: undefined }))._unsafeUnwrapErr();
+      expectErrorClean(error, [unknownToken]);
+      expect(JSON.stringify(error.details)).toContain('[REDACTED]');
+    }
+  });
+
   it('keeps a secret containing JSON-escaped characters out of the excerpt of a JSON body', async () => {
     const quoted = 'Qz8"Wm\\4xV/pL+8rT1n';
     let served = 0;

@@ -339,8 +339,15 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       );
     }
     const text = read.text;
-    const bodyExcerpt = excerpt(redactor, text);
     const json = parseJson(text);
+    // A JSON body is shown re-serialised from its redacted value, so that sensitive fields
+    // (`access_token` of a token answer we could not read, an echoed `client_secret`) never
+    // reach an excerpt, whatever their escaping on the wire. Built only when a failure needs it.
+    const bodyExcerpt = () =>
+      excerpt(
+        redactor,
+        json.kind === 'json' && json.value !== undefined ? JSON.stringify(redactor.value(json.value)) : text,
+      );
 
     if (status >= 200 && status < 300) {
       const unreadable = (error: ClosureError): AttemptOutcome<T> =>
@@ -351,7 +358,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         fail('INVALID_RESPONSE', `${spec.operation}: ${why}`, {
           httpStatus: status,
           requestId,
-          details: { excerpt: bodyExcerpt, ...details },
+          details: { excerpt: bodyExcerpt(), ...details },
         });
       if (json.kind === 'invalid') {
         const why = looksLikeHtml(text, response.headers)
@@ -395,7 +402,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         status,
         headers: response.headers,
         body: json.kind === 'json' ? redactor.value(json.value) : null,
-        excerpt: bodyExcerpt,
+        excerpt: bodyExcerpt(),
         requestId,
         operation: spec.operation,
       });

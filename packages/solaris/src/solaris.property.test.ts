@@ -1,0 +1,363 @@
+import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@closekit/core';
+import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import fc from 'fast-check';
+import type { ResultAsync } from 'neverthrow';
+import { describe, expect, it } from 'vitest';
+import acrCreated from './__fixtures__/acr-created.json';
+import token from './__fixtures__/token.json';
+import { createSolarisAdapter } from './solaris-adapter';
+import { readSolarisErrors, translateSolarisError } from './solaris-error';
+import { signSolarisWebhook } from './solaris-webhook';
+
+/*
+ * Property-based tests (issue 7): whatever Solaris (or something pretending to be it) answers,
+ * every adapter method resolves to a Result with a known error code, never throws or rejects, and
+ * a closeAccount call never creates a second ACR unless a read-back proved the first was not made.
+ */
+
+const API = 'https://api.solaris.test';
+const AUTH = 'https://auth.solaris.test/oauth2/token';
+const ACR_PATH = '/v1/account_closure_requests';
+const ACCOUNT = acrCreated.account_id;
+const WEBHOOK_SECRET = 'whsec-prop-Zq8Xw2Lm4Np6';
+const codes = new Set<string>(CLOSURE_ERROR_CODES);
+
+const operations = ['authenticate', 'closeAccount', 'readBack', 'getClosure', 'listClosures'] as const;
+
+/** Solaris-like error bodies and anything else. */
+const errorBody = fc.oneof(
+  fc.jsonValue(),
+  fc.anything(),
+  fc.record({
+    errors: fc.array(
+      fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.constant(null), fc.integer()),
+          status: fc.oneof(fc.integer(), fc.string(), fc.constant(null)),
+          code: fc.oneof(
+            fc.constantFrom('record_not_unique', 'model_not_found', 'invalid_model', 'unauthorized'),
+            fc.string(),
+            fc.integer(),
+          ),
+          title: fc.oneof(fc.string(), fc.jsonValue()),
+          detail: fc.oneof(fc.string({ maxLength: 500 }), fc.constant('account is blocked'), fc.jsonValue()),
+          source: fc.oneof(fc.record({ field: fc.jsonValue(), message: fc.jsonValue() }), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 4 },
+    ),
+  }),
+  fc.record(
+    { error: fc.oneof(fc.string(), fc.jsonValue()), error_description: fc.jsonValue() },
+    { requiredKeys: [] },
+  ),
+);
+
+function expectValidError(error: unknown): asserts error is ClosureError {
+  expect(ClosureError.isInstance(error)).toBe(true);
+  const closureError = error as ClosureError;
+  expect(codes.has(closureError.code)).toBe(true);
+  expect(closureError.provider).toBe('solaris');
+  expect(() => JSON.stringify(closureError)).not.toThrow();
+}
+
+/** Awaits an adapter call, failing the property if it throws synchronously or rejects. */
+async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
+  let pending: ResultAsync<T, ClosureError>;
+  try {
+    pending = call();
+  } catch (thrown) {
+    throw new Error(`the adapter threw synchronously: ${String(thrown)}`);
+  }
+  const result = await pending;
+  if (result.isErr()) expectValidError(result.error);
+  return result;
+}
+
+describe('Solaris error table under arbitrary input', () => {
+  it('translateSolarisError always yields a ClosureError with a known code, whatever the body', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 999 }),
+        errorBody,
+        fc.constantFrom(...operations),
+        fc.string(),
+        fc.option(fc.string(), { nil: null }),
+        (status, body, operation, excerpt, requestId) => {
+          const response: HttpErrorResponse = {
+            status,
+            headers: new Headers(),
+            body,
+            excerpt,
+            requestId,
+            operation,
+          };
+          const error = translateSolarisError(response);
+          expectValidError(error);
+          expect(error.httpStatus).toBe(status);
+          expect(error.message.length).toBeLessThan(2_000);
+          expect(Array.isArray(readSolarisErrors(body))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Replies chosen for each kind of request; the token host mostly works so the API is reached. */
+interface Script {
+  token: ScriptedReply[];
+  create: ScriptedReply[];
+  reads: ScriptedReply[];
+}
+
+const anyReply = (body: fc.Arbitrary<unknown>): fc.Arbitrary<ScriptedReply> =>
+  fc.oneof(
+    { weight: 10, arbitrary: fc.record({ status: fc.integer({ min: 200, max: 599 }), body }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<ScriptedReply>(
+        { networkError: 'reset' },
+        { networkError: 'refused' },
+        { hang: true },
+      ),
+    },
+  );
+
+const acrLike = fc.oneof(
+  fc.constant(acrCreated as unknown),
+  fc.record({
+    id: fc.oneof(fc.string(), fc.jsonValue()),
+    account_id: fc.oneof(fc.constant(ACCOUNT), fc.string(), fc.jsonValue()),
+    status: fc.oneof(fc.constantFrom('INITIATED', 'COMPLETED', 'FAILED', 'REVOKED', 'WEIRD'), fc.jsonValue()),
+    updated_at: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.jsonValue(),
+    ),
+    failure_reason: fc.jsonValue(),
+    payout_allowed: fc.jsonValue(),
+  }),
+);
+
+const script: fc.Arbitrary<Script> = fc.record({
+  token: fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant<ScriptedReply>({ status: 201, body: token }) },
+      { weight: 1, arbitrary: anyReply(fc.oneof(fc.jsonValue(), errorBody)) },
+    ),
+    { minLength: 1, maxLength: 3 },
+  ),
+  create: fc.array(anyReply(fc.oneof(fc.jsonValue(), acrLike, errorBody)), { minLength: 1, maxLength: 4 }),
+  reads: fc.array(
+    anyReply(fc.oneof(fc.jsonValue(), fc.array(acrLike, { maxLength: 3 }), acrLike, errorBody)),
+    {
+      minLength: 1,
+      maxLength: 4,
+    },
+  ),
+});
+
+function scriptedSolaris(plan: Script) {
+  const served = { token: 0, create: 0, reads: 0 };
+  const log: { request: RecordedRequest; kind: keyof Script; reply: ScriptedReply }[] = [];
+  const pick = (kind: keyof Script) => {
+    const replies = plan[kind];
+    const reply = replies[Math.min(served[kind]++, replies.length - 1)] as ScriptedReply;
+    return reply;
+  };
+  const scripted = createScriptedFetch((request) => {
+    const kind: keyof Script =
+      request.url.origin === new URL(AUTH).origin ? 'token' : request.method === 'POST' ? 'create' : 'reads';
+    const reply = pick(kind);
+    log.push({ request, kind, reply });
+    return reply;
+  });
+  return { scripted, log };
+}
+
+const adapterFor = (fetchImpl: typeof fetch, maxRetries: number) =>
+  createSolarisAdapter({
+    baseUrl: API,
+    authUrl: AUTH,
+    clientId: 'prop-client',
+    clientSecret: 'prop-secret-Xk29vLq',
+    webhookSecrets: [WEBHOOK_SECRET],
+    fetch: fetchImpl,
+    timeoutMs: 30,
+    maxRetries,
+    backoff: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+  });
+
+describe('Solaris adapter under arbitrary provider answers', () => {
+  it('closeAccount resolves to a Result and never creates twice without a read-back in between', async () => {
+    const coverage = { oneCreate: 0, severalCreates: 0, ok: 0 };
+    await fc.assert(
+      fc.asyncProperty(script, fc.integer({ min: 0, max: 2 }), async (plan, maxRetries) => {
+        const { scripted, log } = scriptedSolaris(plan);
+        const adapter = adapterFor(scripted.fetch, maxRetries);
+        const result = await settle(() =>
+          adapter.closeAccount({
+            accountId: ACCOUNT,
+            reason: 'CUSTOMER_REQUEST',
+            idempotencyKey: 'idem-prop-1',
+          }),
+        );
+        const api = log.filter((entry) => entry.kind !== 'token');
+        let sinceLastCreate: typeof api = [];
+        let creates = 0;
+        for (const entry of api) {
+          if (entry.kind === 'create') {
+            creates++;
+            if (creates > 1) {
+              const previous = sinceLastCreate.length;
+              // Another POST needs a proof: a 2xx read-back since the last one, or a refusal that
+              // means Solaris never processed it (401 re-auth, 429, refused connection).
+              const readBackAnswered = sinceLastCreate.some(
+                (seen) =>
+                  seen.kind === 'reads' && (seen.reply.status ?? 0) >= 200 && (seen.reply.status ?? 0) < 300,
+              );
+              const lastCreate = api.filter((seen) => seen.kind === 'create')[
+                creates - 2
+              ] as (typeof api)[number];
+              const neverProcessed =
+                lastCreate.reply.networkError === 'refused' ||
+                lastCreate.reply.status === 401 ||
+                lastCreate.reply.status === 429;
+              if (!readBackAnswered && !neverProcessed) {
+                throw new Error(
+                  `create #${creates} sent after ${previous} requests without a read-back proving the first failed`,
+                );
+              }
+            }
+            sinceLastCreate = [];
+          } else {
+            sinceLastCreate.push(entry);
+          }
+        }
+        expect(creates).toBeLessThanOrEqual(maxRetries + 2);
+        if (creates === 1) coverage.oneCreate++;
+        if (creates > 1) coverage.severalCreates++;
+        if (result.isOk()) coverage.ok++;
+        for (const entry of api) {
+          if (entry.kind === 'create')
+            expect(entry.request.json).toEqual({ account_id: ACCOUNT, closure_reason: 'CUSTOMER_WISH' });
+        }
+        if (result.isOk()) expect(typeof result.value.closureId).toBe('string');
+      }),
+      { numRuns: 200 },
+    );
+    // The generator must reach the interesting paths, or the property proves nothing.
+    expect(coverage.oneCreate).toBeGreaterThan(20);
+    expect(coverage.severalCreates).toBeGreaterThan(0);
+    expect(coverage.ok).toBeGreaterThan(0);
+  });
+
+  it('getClosure (by id and by account) and listClosures resolve to Results', async () => {
+    await fc.assert(
+      fc.asyncProperty(script, fc.constantFrom('id', 'account', 'list'), async (plan, mode) => {
+        const { scripted } = scriptedSolaris(plan);
+        const adapter = adapterFor(scripted.fetch, 1);
+        const result =
+          mode === 'id'
+            ? await settle(() => adapter.getClosure({ closureId: acrCreated.id }))
+            : mode === 'account'
+              ? await settle(() => adapter.getClosure({ accountId: ACCOUNT }))
+              : await settle(() =>
+                  adapter.listClosures({ accountId: ACCOUNT, state: 'PENDING', page: 2, pageSize: 5 }),
+                );
+        expect(
+          scripted.requests.filter((request) => request.method === 'POST' && request.path === ACR_PATH),
+        ).toHaveLength(0);
+        if (result.isOk() && 'items' in result.value) {
+          expect(Array.isArray(result.value.items)).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('Solaris parseWebhook under arbitrary input', () => {
+  const adapter = createSolarisAdapter({ webhookSecrets: [WEBHOOK_SECRET] });
+  const headerName = fc.constantFrom(
+    'Solaris-Webhook-Signature',
+    'solaris-webhook-signature',
+    'Solaris-Webhook-Event-Type',
+    'SOLARIS-WEBHOOK-ID',
+    'content-type',
+    'x-anything',
+  );
+  const headers = fc.dictionary(
+    headerName,
+    fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined)),
+  );
+
+  it('arbitrary bytes and headers always yield a Result, and unsigned input is always refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.string({ unit: 'binary' }), fc.anything()),
+        fc.oneof(headers, fc.anything()),
+        async (rawBody, anyHeaders) => {
+          const result = await settle(() =>
+            adapter.parseWebhook({
+              rawBody: rawBody as string,
+              headers: anyHeaders as Record<string, string>,
+            }),
+          );
+          // Nothing here carries a valid signature: it must never be accepted.
+          expect(result.isErr()).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a valid signature over arbitrary JSON yields an event or a typed payload error, never a throw', async () => {
+    const payload = fc.oneof(
+      fc.jsonValue(),
+      acrLike,
+      fc.record({
+        account_id: fc.oneof(fc.string(), fc.jsonValue()),
+        business_id: fc.jsonValue(),
+        person_id: fc.jsonValue(),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        payload,
+        fc.option(
+          fc.constantFrom(
+            'ACCOUNT_CLOSURE_REQUEST',
+            'ACCOUNT_CLOSURE_REQUEST_UPDATE',
+            'ACCOUNT_CLOSURE',
+            'OTHER',
+          ),
+          {
+            nil: undefined,
+          },
+        ),
+        fc.option(fc.string(), { nil: undefined }),
+        async (value, eventType, webhookId) => {
+          const rawBody = JSON.stringify(value) ?? 'null';
+          const headers: Record<string, string> = {
+            'Solaris-Webhook-Signature': signSolarisWebhook(WEBHOOK_SECRET, rawBody),
+          };
+          if (eventType) headers['Solaris-Webhook-Event-Type'] = eventType;
+          if (webhookId !== undefined) headers['Solaris-Webhook-Id'] = webhookId;
+          const result = await settle(() => adapter.parseWebhook({ rawBody, headers }));
+          if (result.isErr()) {
+            expect(result.error.code).toBe('WEBHOOK_PAYLOAD_INVALID');
+          } else {
+            expect(result.value.provider).toBe('solaris');
+            expect(result.value.eventId.length).toBeGreaterThan(0);
+            // Replaying the same delivery yields the same event id, so a receiver can de-duplicate.
+            const again = (await adapter.parseWebhook({ rawBody, headers }))._unsafeUnwrap();
+            expect(again.eventId).toBe(result.value.eventId);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
