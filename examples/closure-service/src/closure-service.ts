@@ -1,0 +1,109 @@
+import {
+  type ClosureClient,
+  type ClosureError,
+  type ClosureEvent,
+  shouldAcknowledgeWebhook,
+} from '@closekit/core';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { createMemoryEventStore, type ProcessedEventStore } from './event-store';
+import { HTTP_STATUS_FOR_ERROR } from './http-status-for-error';
+
+export interface ClosureServiceOptions {
+  client: ClosureClient;
+  /** Providers that get a webhook route: POST /webhooks/<provider>. */
+  webhookProviders: readonly string[];
+  /** Your business logic for a verified, new event. Runs after the provider got its 200. */
+  onEvent?: (event: ClosureEvent) => Promise<void> | void;
+  /** Where processed event ids are remembered; in-memory by default. */
+  events?: ProcessedEventStore;
+  /** Called when onEvent fails; default: console.error. */
+  onEventError?: (error: unknown, event: ClosureEvent) => void;
+}
+
+function sendError(response: Response, error: ClosureError) {
+  response.status(HTTP_STATUS_FOR_ERROR[error.code]).json({ error: error.toJSON() });
+}
+
+/** A closure service a fintech could start from. See examples/closure-service/README.md. */
+export function createClosureService(options: ClosureServiceOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const events = options.events ?? createMemoryEventStore();
+  const onEventError =
+    options.onEventError ?? ((error: unknown) => console.error('closure event handler failed', error));
+
+  // The unified call: { provider?, accountId, reason, idempotencyKey? }. closekit validates it.
+  app.post('/closures', express.json({ limit: '16kb' }), async (request: Request, response: Response) => {
+    const result = await options.client.closeAccount(request.body ?? {});
+    if (result.isErr()) return sendError(response, result.error);
+    response.status(result.value.created === false ? 200 : 201).json({ closure: result.value });
+  });
+
+  app.get('/closures/:provider/:closureId', async (request: Request, response: Response) => {
+    const { provider, closureId } = request.params as { provider: string; closureId: string };
+    const result = await options.client.getClosure({ provider, closureId });
+    if (result.isErr()) return sendError(response, result.error);
+    response.json({ closure: result.value });
+  });
+
+  app.get('/closures/:provider', async (request: Request, response: Response) => {
+    const accountId = typeof request.query.accountId === 'string' ? request.query.accountId : undefined;
+    const result = await options.client.getClosure({
+      provider: String(request.params.provider),
+      ...(accountId ? { accountId } : {}),
+    });
+    if (result.isErr()) return sendError(response, result.error);
+    response.json({ closure: result.value });
+  });
+
+  // Webhooks must be verified against the exact bytes received: raw body, no JSON parsing first.
+  for (const provider of options.webhookProviders) {
+    app.post(
+      `/webhooks/${provider}`,
+      express.raw({ type: () => true, limit: '256kb' }),
+      async (request: Request, response: Response) => {
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const result = await options.client.parseWebhook({ provider, rawBody, headers: request.headers });
+        if (result.isErr()) {
+          // A subscription ping or an event about something else: acknowledge, process nothing.
+          if (shouldAcknowledgeWebhook(result.error))
+            return void response.status(200).json({ received: true, ignored: true });
+          return void response
+            .status(HTTP_STATUS_FOR_ERROR[result.error.code])
+            .json({ error: { code: result.error.code } });
+        }
+        const event = result.value;
+        const isNew = await events.markIfNew(provider, event.eventId);
+        // Acknowledge fast: providers retry anything that is not a quick 2xx.
+        response.status(200).json({ received: true, duplicate: !isNew });
+        if (isNew && options.onEvent) {
+          setImmediate(() => {
+            Promise.resolve()
+              .then(() => options.onEvent?.(event))
+              .catch((error: unknown) => onEventError(error, event));
+          });
+        }
+      },
+    );
+  }
+
+  // Malformed JSON and oversized bodies end here as typed errors, never as stack traces.
+  app.use(
+    (
+      error: Error & { status?: number; type?: string },
+      _request: Request,
+      response: Response,
+      _next: NextFunction,
+    ) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      response.status(status).json({
+        error: {
+          code: status === 500 ? 'INTERNAL' : 'INVALID_REQUEST',
+          message: error.type ?? 'bad request',
+        },
+      });
+    },
+  );
+
+  return app;
+}
