@@ -1,14 +1,8 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
 export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'node20',
-  },
+  packageBuild,
   {
     entry: { closekit: 'src/closekit.ts' },
     format: ['esm'],

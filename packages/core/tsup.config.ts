@@ -1,11 +1,8 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
 export default defineConfig({
+  ...packageBuild,
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['vitest'],
 });

@@ -79,17 +79,7 @@ export class ClosureError extends Error {
 
   /** What JSON.stringify shows: every field but `cause` and the stack. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      retryable: this.retryable,
-      provider: this.provider,
-      httpStatus: this.httpStatus,
-      providerCode: this.providerCode,
-      requestId: this.requestId,
-      details: this.details,
-      closure: this.closure,
-    };
+    const { cause: _cause, ...fields } = this.toOptions();
+    return { name: this.name, ...fields };
   }
 }
