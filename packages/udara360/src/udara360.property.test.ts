@@ -1,0 +1,356 @@
+import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@closekit/core';
+import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import fc from 'fast-check';
+import type { ResultAsync } from 'neverthrow';
+import { describe, expect, it } from 'vitest';
+import closeSuccess from './__fixtures__/close-account-success.json';
+import searchClosed from './__fixtures__/search-account-closed.json';
+import searchOpen from './__fixtures__/search-account-open.json';
+import token from './__fixtures__/token.json';
+import { deriveUdara360IdempotencyMaterial } from './convert-to-udara360-close-request';
+import { createUdara360Adapter } from './udara360-adapter';
+import {
+  accountSearchResponseSchema,
+  normalizeStatusCode,
+  postingResponseSchema,
+  tokenResponseSchema,
+} from './udara360-api';
+import { translateUdara360HttpError, translateUdara360StatusCode } from './udara360-error';
+
+/*
+ * Property-based tests (issue 7): whatever Udara360 answers, every adapter method resolves to a
+ * Result with a known error code, never throws, every closeaccount attempt of one call carries the
+ * same idempotency material, and a second closeaccount is only sent after a read-back.
+ */
+
+const BASE = 'https://openapi.udara.test';
+const ACCOUNT = '1100012345';
+const KEY = 'idem-prop-udara-1';
+const MATERIAL = deriveUdara360IdempotencyMaterial(KEY);
+const codes = new Set<string>(CLOSURE_ERROR_CODES);
+
+function expectValidError(error: unknown): asserts error is ClosureError {
+  expect(ClosureError.isInstance(error)).toBe(true);
+  const closureError = error as ClosureError;
+  expect(codes.has(closureError.code)).toBe(true);
+  expect(closureError.provider).toBe('udara360');
+  expect(() => JSON.stringify(closureError)).not.toThrow();
+}
+
+async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
+  let pending: ResultAsync<T, ClosureError>;
+  try {
+    pending = call();
+  } catch (thrown) {
+    throw new Error(`the adapter threw synchronously: ${String(thrown)}`);
+  }
+  const result = await pending;
+  if (result.isErr()) expectValidError(result.error);
+  return result;
+}
+
+const statusCode = fc.oneof(
+  fc.constantFrom('00', '06', '09', '25', '26', '29', '51', '90', '96', '99', 0, 6, 25, 51, 96),
+  fc.jsonValue(),
+);
+
+/** Udara-like envelopes (errors[] array or record, posting envelopes) and anything at all. */
+const udaraBody = fc.oneof(
+  fc.jsonValue(),
+  fc.anything(),
+  fc.record(
+    {
+      errors: fc.oneof(
+        fc.array(
+          fc.record(
+            {
+              statusCode,
+              errorCode: fc.oneof(fc.integer(), fc.string(), fc.jsonValue()),
+              errorMessage: fc.jsonValue(),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 4 },
+        ),
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()), fc.jsonValue())),
+        fc.jsonValue(),
+      ),
+      message: fc.oneof(fc.string(), fc.jsonValue()),
+      title: fc.jsonValue(),
+      status: fc.oneof(fc.boolean(), fc.jsonValue()),
+      data: fc.oneof(fc.record({ statusCode }, { requiredKeys: [] }), fc.jsonValue()),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+describe('Udara360 parsers and error tables under arbitrary input', () => {
+  it('translateUdara360HttpError always yields a ClosureError with a known code', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 999 }),
+        udaraBody,
+        fc.constantFrom('authenticate', 'closeAccount', 'readAccount', 'other'),
+        fc.string(),
+        (status, body, operation, excerpt) => {
+          const response: HttpErrorResponse = {
+            status,
+            headers: new Headers(),
+            body,
+            excerpt,
+            requestId: null,
+            operation,
+          };
+          const error = translateUdara360HttpError('udara360', response);
+          expectValidError(error);
+          expect(error.httpStatus).toBe(status);
+          expect(error.message.length).toBeLessThan(2_000);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('translateUdara360StatusCode and normalizeStatusCode accept any code', () => {
+    fc.assert(
+      fc.property(
+        fc.anything(),
+        fc.option(fc.string(), { nil: null }),
+        fc.integer({ min: 200, max: 599 }),
+        (raw, message, httpStatus) => {
+          const normalized = normalizeStatusCode(raw);
+          expect(normalized === null || typeof normalized === 'string').toBe(true);
+          const error = translateUdara360StatusCode({
+            provider: 'udara360',
+            operation: 'closeAccount',
+            statusCode: normalized,
+            message,
+            httpStatus,
+          });
+          expectValidError(error);
+          expect(['success', 'refused', 'confirm', 'uncertain']).toContain(
+            (error.details as { disposition: string }).disposition,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the wire schemas never throw on any JSON', () => {
+    fc.assert(
+      fc.property(fc.oneof(udaraBody, fc.anything()), (wire) => {
+        for (const schema of [accountSearchResponseSchema, postingResponseSchema, tokenResponseSchema]) {
+          const parsed = schema.safeParse(wire);
+          expect(typeof parsed.success).toBe('boolean');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+interface Script {
+  auth: ScriptedReply[];
+  close: ScriptedReply[];
+  reads: ScriptedReply[];
+}
+
+const anyReply = (body: fc.Arbitrary<unknown>): fc.Arbitrary<ScriptedReply> =>
+  fc.oneof(
+    { weight: 10, arbitrary: fc.record({ status: fc.integer({ min: 200, max: 599 }), body }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<ScriptedReply>(
+        { networkError: 'reset' },
+        { networkError: 'refused' },
+        { hang: true },
+      ),
+    },
+  );
+
+const accountAnswer = fc.oneof(
+  fc.constant(searchOpen as unknown),
+  fc.constant(searchClosed as unknown),
+  fc.record({
+    status: fc.oneof(fc.boolean(), fc.jsonValue()),
+    message: fc.jsonValue(),
+    data: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            accountNumber: fc.oneof(fc.constant(ACCOUNT), fc.jsonValue()),
+            accountStatus: fc.oneof(
+              fc.integer({ min: 0, max: 8 }),
+              fc.constantFrom('Closed', 'Active'),
+              fc.jsonValue(),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+      fc.record({ statusCode }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    ),
+  }),
+);
+
+const postingAnswer = fc.oneof(
+  fc.constant(closeSuccess as unknown),
+  fc.record({
+    status: fc.oneof(fc.boolean(), fc.jsonValue()),
+    message: fc.jsonValue(),
+    data: fc.oneof(
+      fc.record(
+        { statusCode, referenceNumber: fc.jsonValue(), instrumentNumber: fc.jsonValue() },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue(),
+    ),
+  }),
+);
+
+const script: fc.Arbitrary<Script> = fc.record({
+  auth: fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant<ScriptedReply>({ status: 200, body: token }) },
+      { weight: 1, arbitrary: anyReply(udaraBody) },
+    ),
+    { minLength: 1, maxLength: 3 },
+  ),
+  close: fc.array(anyReply(fc.oneof(postingAnswer, udaraBody)), { minLength: 1, maxLength: 4 }),
+  reads: fc.array(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant<ScriptedReply>({ status: 200, body: searchOpen }) },
+      { weight: 4, arbitrary: anyReply(fc.oneof(accountAnswer, udaraBody)) },
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
+});
+
+function scriptedUdara(plan: Script) {
+  const served = { auth: 0, close: 0, reads: 0 };
+  const log: { request: RecordedRequest; kind: keyof Script; reply: ScriptedReply }[] = [];
+  const scripted = createScriptedFetch((request) => {
+    const kind: keyof Script = request.path.includes('/auth/')
+      ? 'auth'
+      : request.path.includes('closeaccount')
+        ? 'close'
+        : 'reads';
+    const replies = plan[kind];
+    const reply = replies[Math.min(served[kind]++, replies.length - 1)] as ScriptedReply;
+    log.push({ request, kind, reply });
+    return reply;
+  });
+  return { scripted, log };
+}
+
+const adapterFor = (fetchImpl: typeof fetch, maxRetries: number) =>
+  createUdara360Adapter({
+    baseUrl: BASE,
+    clientId: 'prop-client',
+    clientSecret: 'prop-secret-Ww81kQ',
+    fetch: fetchImpl,
+    timeoutMs: 30,
+    maxRetries,
+    backoff: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+  });
+
+describe('Udara360 adapter under arbitrary provider answers', () => {
+  it('closeAccount resolves to a Result, keeps its idempotency material and never posts twice without a read-back', async () => {
+    const coverage = { oneClose: 0, severalCloses: 0, ok: 0 };
+    await fc.assert(
+      fc.asyncProperty(script, fc.integer({ min: 0, max: 2 }), async (plan, maxRetries) => {
+        const { scripted, log } = scriptedUdara(plan);
+        const adapter = adapterFor(scripted.fetch, maxRetries);
+        const result = await settle(() =>
+          adapter.closeAccount({ accountId: ACCOUNT, reason: 'CUSTOMER_REQUEST', idempotencyKey: KEY }),
+        );
+        const api = log.filter((entry) => entry.kind !== 'auth');
+        const closes = api.filter((entry) => entry.kind === 'close');
+        let sinceLast: typeof api = [];
+        let seen = 0;
+        for (const entry of api) {
+          if (entry.kind !== 'close') {
+            sinceLast.push(entry);
+            continue;
+          }
+          seen++;
+          if (seen === 1) {
+            // Nothing is posted before the account was read and found open.
+            expect(
+              sinceLast.some((read) => (read.reply.status ?? 0) >= 200 && (read.reply.status ?? 0) < 300),
+            ).toBe(true);
+          } else {
+            const previous = closes[seen - 2] as (typeof api)[number];
+            const neverProcessed =
+              previous.reply.networkError === 'refused' ||
+              previous.reply.status === 401 ||
+              previous.reply.status === 429;
+            const readBack = sinceLast.some(
+              (read) => (read.reply.status ?? 0) >= 200 && (read.reply.status ?? 0) < 300,
+            );
+            if (!neverProcessed && !readBack)
+              throw new Error(`closeaccount #${seen} was sent without a read-back since #${seen - 1}`);
+          }
+          sinceLast = [];
+        }
+        for (const entry of closes) {
+          expect(entry.request.headers['request-reference']).toBe(MATERIAL.requestReference);
+          expect(entry.request.json).toEqual({
+            accountNumber: ACCOUNT,
+            closureReason: expect.any(String),
+            instrumentNumber: MATERIAL.instrumentNumber,
+          });
+        }
+        expect(closes.length).toBeLessThanOrEqual(maxRetries + 2);
+        if (closes.length === 1) coverage.oneClose++;
+        if (closes.length > 1) coverage.severalCloses++;
+        if (result.isOk()) {
+          coverage.ok++;
+          expect(result.value.state.unified).toBe('CLOSED');
+        }
+      }),
+      { numRuns: 250 },
+    );
+    expect(coverage.oneClose).toBeGreaterThan(20);
+    expect(coverage.severalCloses).toBeGreaterThan(0);
+    expect(coverage.ok).toBeGreaterThan(0);
+  });
+
+  it('getClosure and listClosures resolve to Results and never post', async () => {
+    await fc.assert(
+      fc.asyncProperty(script, fc.constantFrom('account', 'ref', 'list'), async (plan, mode) => {
+        const { scripted } = scriptedUdara(plan);
+        const adapter = adapterFor(scripted.fetch, 1);
+        const result =
+          mode === 'account'
+            ? await settle(() => adapter.getClosure({ accountId: ACCOUNT }))
+            : mode === 'ref'
+              ? await settle(() => adapter.getClosure({ closureId: MATERIAL.instrumentNumber }))
+              : await settle(() => adapter.listClosures({ accountId: ACCOUNT }));
+        expect(scripted.requests.filter((request) => request.path.includes('closeaccount'))).toHaveLength(0);
+        if (mode !== 'account') expect(result._unsafeUnwrapErr().code).toBe('OPERATION_NOT_SUPPORTED');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('parseWebhook refuses any input with OPERATION_NOT_SUPPORTED (Udara360 signs no closure webhook)', async () => {
+    const adapter = adapterFor(createScriptedFetch(() => ({ status: 500 })).fetch, 0);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array(), fc.string(), fc.anything()),
+        fc.anything(),
+        async (rawBody, headers) => {
+          const result = await settle(() =>
+            adapter.parseWebhook({ rawBody: rawBody as string, headers: headers as Record<string, string> }),
+          );
+          expect(result._unsafeUnwrapErr().code).toBe('OPERATION_NOT_SUPPORTED');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
