@@ -1,0 +1,422 @@
+/**
+ * Benchmark 1 — adapter overhead: `closeAccount` through each adapter against a hand-written
+ * minimal `fetch` of the same request(s), both talking to the same canned-response server
+ * (canned-server.ts, its own process). Tokens are fetched once before measuring, so
+ * authentication is not in the loop. Closed loop at concurrency 1 and 32, fixed duration per case,
+ * several interleaved rounds per case; the reported throughput is the median round.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClosureAdapter } from '@closekit/core';
+import { createEmbeddedPaymentsAdapter, EMBEDDED_PAYMENTS_REASON_TABLE } from '@closekit/embedded-payments';
+import { createSolarisAdapter, SOLARIS_REASON_TABLE } from '@closekit/solaris';
+import { createUdara360Adapter, UDARA360_REASON_TABLE } from '@closekit/udara360';
+import { CANNED, PATHS } from './canned-responses';
+import { startChild } from './child-process';
+import { type Operation, runForDuration } from './load';
+import { median, round } from './stats';
+import { printTable } from './table';
+
+export interface OverheadSettings {
+  concurrencies: number[];
+  roundMs: number;
+  rounds: number;
+  warmupMs: number;
+}
+
+export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
+  concurrencies: [1, 32],
+  roundMs: 1000,
+  rounds: 3,
+  warmupMs: 400,
+};
+
+/** One measured operation: an adapter call or a raw fetch sequence. */
+interface Subject {
+  name: string;
+  requestsPerOp: number;
+  run: Operation;
+}
+
+interface Comparison {
+  provider: string;
+  case: string;
+  subject: string;
+  baseline: string;
+  /** Same HTTP requests on both sides: the target applies. */
+  likeForLike: boolean;
+}
+
+export interface SubjectResult {
+  name: string;
+  concurrency: number;
+  opsPerSecRounds: number[];
+  opsPerSec: number;
+  meanLatencyMs: number;
+  requestsPerOpMeasured: number;
+  failures: number;
+  failureLabels: Record<string, number>;
+  clientCpuPercent: number;
+  serverCpuPercent: number;
+}
+
+export interface ComparisonResult extends Comparison {
+  concurrency: number;
+  subjectOpsPerSec: number;
+  baselineOpsPerSec: number;
+  ratio: number;
+  target: number;
+  targetMet: boolean | null;
+}
+
+export interface OverheadResults {
+  settings: OverheadSettings;
+  subjects: SubjectResult[];
+  comparisons: ComparisonResult[];
+}
+
+const TARGET = 0.9;
+const CLOSE_REQUEST = { accountId: '', reason: 'CUSTOMER_REQUEST' as const };
+
+const adapterOperation =
+  (adapter: ClosureAdapter, accountId: string): Operation =>
+  async () => {
+    const result = await adapter.closeAccount({ ...CLOSE_REQUEST, accountId });
+    return result.isOk() ? null : result.error.code;
+  };
+
+async function readJson(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json()) as Record<string, unknown>;
+}
+
+function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
+  const solarisAcrUrl = `${url}${PATHS.solarisAcr}`;
+  const solarisReason = SOLARIS_REASON_TABLE.CUSTOMER_REQUEST as string;
+  const epAccountUrl = `${url}${PATHS.epAccount}`;
+  const epBalancesUrl = `${url}${PATHS.epBalances}`;
+  const epReason = EMBEDDED_PAYMENTS_REASON_TABLE.CUSTOMER_REQUEST as string;
+  const udaraCloseUrl = `${url}${PATHS.udaraClose}`;
+  const udaraAccount = CANNED.udara360.accountNumber;
+  const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
+  const udaraReason = UDARA360_REASON_TABLE.CUSTOMER_REQUEST as string;
+
+  // Hand-written minimal clients: the same method, URL, headers and body as the adapter sends,
+  // one JSON parse and a success check; no timeout, retry, validation or redaction.
+  const rawSolarisClose: Operation = async () => {
+    const response = await fetch(solarisAcrUrl, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokens.solaris}`,
+      },
+      body: JSON.stringify({ account_id: CANNED.solaris.accountId, closure_reason: solarisReason }),
+    });
+    const body = await readJson(response);
+    return response.status === 201 && typeof body.id === 'string' ? null : `HTTP ${response.status}`;
+  };
+
+  const rawEpClose = async () => {
+    const response = await fetch(epAccountUrl, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'request-id': randomUUID() },
+      body: JSON.stringify({ state: 'CLOSED', closureReason: epReason }),
+    });
+    const body = await readJson(response);
+    return response.status === 202 && typeof body.id === 'string' ? null : `HTTP ${response.status}`;
+  };
+
+  const rawEpPreflightThenClose: Operation = async () => {
+    const headers = () => ({ accept: 'application/json', 'request-id': randomUUID() });
+    const account = await readJson(await fetch(epAccountUrl, { headers: headers() }));
+    if (account.state !== 'OPEN' || account.category !== 'LIMITED_DDA') return 'not closable';
+    const balances = await readJson(await fetch(epBalancesUrl, { headers: headers() }));
+    const types = balances.balanceTypes as { amount: number }[];
+    if (!types.every((balance) => balance.amount === 0)) return 'non-zero balance';
+    return rawEpClose();
+  };
+
+  const rawUdaraClose = async () => {
+    const response = await fetch(udaraCloseUrl, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json',
+        'Request-Reference': `ck-${randomUUID()}`,
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokens.udara}`,
+      },
+      body: JSON.stringify({
+        accountNumber: udaraAccount,
+        closureReason: udaraReason,
+        instrumentNumber: randomUUID(),
+      }),
+    });
+    const body = await readJson(response);
+    const data = body.data as { statusCode?: string } | undefined;
+    return body.status === true && data?.statusCode === '00' ? null : `statusCode ${data?.statusCode}`;
+  };
+
+  const rawUdaraReadThenClose: Operation = async () => {
+    const search = await readJson(
+      await fetch(udaraSearchUrl, {
+        headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
+      }),
+    );
+    const records = search.data as { accountNumber: string; accountStatus: number }[];
+    const record = records.find((candidate) => candidate.accountNumber === udaraAccount);
+    if (record?.accountStatus !== 1) return 'not open';
+    return rawUdaraClose();
+  };
+
+  const solaris = createSolarisAdapter({
+    baseUrl: url,
+    authUrl: `${url}${PATHS.solarisToken}`,
+    clientId: 'bench-client',
+    clientSecret: 'bench-client-secret-0001',
+  });
+  const udara = createUdara360Adapter({
+    baseUrl: url,
+    clientId: 'bench-client',
+    clientSecret: 'bench-client-secret-0001',
+  });
+  const ep = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}` });
+  const epNoPreflight = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}`, preflight: false });
+
+  return [
+    { name: 'solaris adapter', requestsPerOp: 1, run: adapterOperation(solaris, CANNED.solaris.accountId) },
+    { name: 'solaris raw fetch: POST', requestsPerOp: 1, run: rawSolarisClose },
+    {
+      name: 'ep adapter (default, preflight on)',
+      requestsPerOp: 3,
+      run: adapterOperation(ep, CANNED.embeddedPayments.accountId),
+    },
+    {
+      name: 'ep adapter (preflight off)',
+      requestsPerOp: 1,
+      run: adapterOperation(epNoPreflight, CANNED.embeddedPayments.accountId),
+    },
+    { name: 'ep raw fetch: POST', requestsPerOp: 1, run: rawEpClose },
+    { name: 'ep raw fetch: GET+GET+POST', requestsPerOp: 3, run: rawEpPreflightThenClose },
+    { name: 'udara360 adapter (default)', requestsPerOp: 2, run: adapterOperation(udara, udaraAccount) },
+    { name: 'udara360 raw fetch: POST', requestsPerOp: 1, run: rawUdaraClose },
+    { name: 'udara360 raw fetch: GET+POST', requestsPerOp: 2, run: rawUdaraReadThenClose },
+  ];
+}
+
+const COMPARISONS: Comparison[] = [
+  {
+    provider: 'solaris',
+    case: 'default (POST)',
+    subject: 'solaris adapter',
+    baseline: 'solaris raw fetch: POST',
+    likeForLike: true,
+  },
+  {
+    provider: 'embedded-payments',
+    case: 'preflight off (POST)',
+    subject: 'ep adapter (preflight off)',
+    baseline: 'ep raw fetch: POST',
+    likeForLike: true,
+  },
+  {
+    provider: 'embedded-payments',
+    case: 'default vs same 3 requests',
+    subject: 'ep adapter (default, preflight on)',
+    baseline: 'ep raw fetch: GET+GET+POST',
+    likeForLike: true,
+  },
+  {
+    provider: 'embedded-payments',
+    case: 'default vs bare POST',
+    subject: 'ep adapter (default, preflight on)',
+    baseline: 'ep raw fetch: POST',
+    likeForLike: false,
+  },
+  {
+    provider: 'udara360',
+    case: 'default vs same 2 requests',
+    subject: 'udara360 adapter (default)',
+    baseline: 'udara360 raw fetch: GET+POST',
+    likeForLike: true,
+  },
+  {
+    provider: 'udara360',
+    case: 'default vs bare POST',
+    subject: 'udara360 adapter (default)',
+    baseline: 'udara360 raw fetch: POST',
+    likeForLike: false,
+  },
+];
+
+async function rawToken(url: string, init: RequestInit, field: string): Promise<string> {
+  const body = await readJson(await fetch(url, init));
+  const token = body[field];
+  if (typeof token !== 'string') throw new Error(`no ${field} from ${url}`);
+  return token;
+}
+
+export async function benchAdapterOverhead(
+  settings: OverheadSettings = DEFAULT_OVERHEAD_SETTINGS,
+): Promise<OverheadResults> {
+  const server = await startChild<{ type: 'ready'; url: string }>('./canned-server.ts');
+  const serverCounts = () => server.call<{ counts: Record<string, number>; cpu: NodeJS.CpuUsage }>('counts');
+  try {
+    const url = server.ready.url;
+    const tokens = {
+      solaris: await rawToken(
+        `${url}${PATHS.solarisToken}`,
+        {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'partners' }),
+        },
+        'access_token',
+      ),
+      udara: await rawToken(
+        `${url}${PATHS.udaraAuth}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ clientId: 'bench-client', clientSecret: 'bench-client-secret-0001' }),
+        },
+        'accessToken',
+      ),
+    };
+    const list = subjects(url, tokens);
+    // One call each before measuring: adapters fetch and cache their token here; every subject must succeed.
+    for (const subject of list) {
+      const failure = await subject.run(0);
+      if (failure !== null) throw new Error(`${subject.name} fails against the canned server: ${failure}`);
+    }
+
+    const results: SubjectResult[] = [];
+    for (const concurrency of settings.concurrencies) {
+      for (const subject of list)
+        await runForDuration(subject.run, { concurrency, durationMs: settings.warmupMs });
+      const rounds = new Map<
+        string,
+        {
+          ops: number[];
+          latency: number[];
+          requests: number;
+          done: number;
+          failures: Record<string, number>;
+          clientCpu: number;
+          serverCpu: number;
+          elapsed: number;
+        }
+      >();
+      for (let round = 0; round < settings.rounds; round++) {
+        for (const subject of list) {
+          const before = await serverCounts();
+          const clientBefore = process.cpuUsage();
+          const outcome = await runForDuration(subject.run, { concurrency, durationMs: settings.roundMs });
+          const clientCpu = process.cpuUsage(clientBefore);
+          const after = await serverCounts();
+          const entry = rounds.get(subject.name) ?? {
+            ops: [],
+            latency: [],
+            requests: 0,
+            done: 0,
+            failures: {},
+            clientCpu: 0,
+            serverCpu: 0,
+            elapsed: 0,
+          };
+          entry.ops.push(outcome.opsPerSec);
+          entry.latency.push((outcome.elapsedMs * concurrency) / Math.max(1, outcome.ops));
+          entry.requests += Object.values(after.counts).reduce((sum, count) => sum + count, 0);
+          entry.done += outcome.ops;
+          for (const [label, count] of Object.entries(outcome.failureLabels))
+            entry.failures[label] = (entry.failures[label] ?? 0) + count;
+          entry.clientCpu += (clientCpu.user + clientCpu.system) / 1000;
+          entry.serverCpu += (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+          entry.elapsed += outcome.elapsedMs;
+          rounds.set(subject.name, entry);
+        }
+      }
+      for (const subject of list) {
+        const entry = rounds.get(subject.name);
+        if (!entry) continue;
+        results.push({
+          name: subject.name,
+          concurrency,
+          opsPerSecRounds: entry.ops,
+          opsPerSec: round(median(entry.ops)),
+          meanLatencyMs: round(median(entry.latency), 3),
+          requestsPerOpMeasured: round(entry.requests / Math.max(1, entry.done), 2),
+          failures: Object.values(entry.failures).reduce((sum, count) => sum + count, 0),
+          failureLabels: entry.failures,
+          clientCpuPercent: round((entry.clientCpu / entry.elapsed) * 100),
+          serverCpuPercent: round((entry.serverCpu / entry.elapsed) * 100),
+        });
+      }
+    }
+
+    const comparisons: ComparisonResult[] = [];
+    for (const concurrency of settings.concurrencies) {
+      for (const comparison of COMPARISONS) {
+        const subject = results.find((r) => r.name === comparison.subject && r.concurrency === concurrency);
+        const baseline = results.find((r) => r.name === comparison.baseline && r.concurrency === concurrency);
+        if (!subject || !baseline) continue;
+        // Rounds of the two subjects ran close together in time: the median of per-round ratios
+        // resists drift from other load on the machine better than a ratio of medians.
+        const ratio = median(
+          subject.opsPerSecRounds.map(
+            (value, index) => value / (baseline.opsPerSecRounds[index] ?? Number.NaN),
+          ),
+        );
+        comparisons.push({
+          ...comparison,
+          concurrency,
+          subjectOpsPerSec: subject.opsPerSec,
+          baselineOpsPerSec: baseline.opsPerSec,
+          ratio: round(ratio, 3),
+          target: TARGET,
+          targetMet: comparison.likeForLike ? ratio >= TARGET : null,
+        });
+      }
+    }
+    return { settings, subjects: results, comparisons };
+  } finally {
+    await server.close();
+  }
+}
+
+export function printAdapterOverhead(results: OverheadResults): void {
+  printTable(
+    `1a. Adapter overhead — every subject (median of ${results.settings.rounds} × ${results.settings.roundMs} ms rounds, canned server in its own process)`,
+    [
+      'subject',
+      'conc.',
+      'ops/s',
+      'mean latency ms',
+      'HTTP req/op',
+      'failures',
+      'client CPU %',
+      'server CPU %',
+    ],
+    results.subjects.map((s) => [
+      s.name,
+      s.concurrency,
+      s.opsPerSec,
+      s.meanLatencyMs,
+      s.requestsPerOpMeasured,
+      s.failures,
+      s.clientCpuPercent,
+      s.serverCpuPercent,
+    ]),
+  );
+  printTable(
+    `1b. Adapter overhead — ratio adapter / raw fetch (target >= ${TARGET * 100}% on like-for-like cases)`,
+    ['provider', 'case', 'conc.', 'adapter ops/s', 'raw ops/s', 'ratio %', 'like-for-like', 'target met'],
+    results.comparisons.map((c) => [
+      c.provider,
+      c.case,
+      c.concurrency,
+      c.subjectOpsPerSec,
+      c.baselineOpsPerSec,
+      round(c.ratio * 100, 1),
+      c.likeForLike,
+      c.targetMet,
+    ]),
+  );
+}

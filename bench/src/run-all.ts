@@ -1,0 +1,67 @@
+/**
+ * `pnpm bench`: runs the four closekit benchmarks against the BUILT packages, prints a table per
+ * benchmark and writes every figure to bench/results/latest.json with the machine it ran on.
+ * `--only=overhead,webhooks,bulk,cold-start` runs a subset (the JSON then holds only those).
+ */
+import { benchAdapterOverhead, printAdapterOverhead } from './adapter-overhead';
+import { benchBulk, printBulk } from './bulk';
+import { benchColdStart, printColdStart } from './cold-start';
+import { machineInfo } from './machine';
+import { writeResults } from './results';
+import { mib } from './stats';
+import { benchWebhooks, printWebhooks } from './webhooks';
+
+const BENCHMARKS = ['overhead', 'webhooks', 'bulk', 'cold-start'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+function selected(): Set<BenchmarkName> {
+  const only = process.argv.find((arg) => arg.startsWith('--only='));
+  if (!only) return new Set(BENCHMARKS);
+  const names = only.slice('--only='.length).split(',');
+  const unknown = names.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);
+  return new Set(names as BenchmarkName[]);
+}
+
+const run = selected();
+const machine = machineInfo();
+const started = new Date();
+console.log(
+  `closekit benchmarks — ${started.toISOString()} — ${machine.cpuModel}, ${machine.cores} cores, ${mib(machine.totalMemoryBytes)} MiB, ${machine.os}, node ${machine.node}`,
+);
+
+const results: Record<string, unknown> = { startedAt: started.toISOString(), machine };
+const timings: Record<string, number> = {};
+const time = async <T>(name: BenchmarkName, body: () => Promise<T> | T): Promise<T> => {
+  const t0 = performance.now();
+  const value = await body();
+  timings[name] = Math.round(performance.now() - t0);
+  return value;
+};
+
+if (run.has('overhead')) {
+  const overhead = await time('overhead', () => benchAdapterOverhead());
+  printAdapterOverhead(overhead);
+  results.adapterOverhead = overhead;
+}
+if (run.has('webhooks')) {
+  const webhooks = await time('webhooks', () => benchWebhooks());
+  printWebhooks(webhooks);
+  results.webhooks = webhooks;
+}
+if (run.has('bulk')) {
+  const bulk = await time('bulk', () => benchBulk());
+  printBulk(bulk);
+  results.bulk = bulk;
+}
+if (run.has('cold-start')) {
+  const coldStart = await time('cold-start', () => benchColdStart());
+  printColdStart(coldStart);
+  results.coldStart = coldStart;
+}
+
+results.durationsMs = timings;
+results.finishedAt = new Date().toISOString();
+const file = await writeResults(results);
+console.log(`\nbenchmark durations (ms): ${JSON.stringify(timings)}\nresults written to ${file}`);
