@@ -286,7 +286,13 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     return ResultAsync.fromSafePromise(explained).andThen((refusal) => errAsync(refusal));
   };
 
-  const sendClose = (accountId: string, wireReason: string, wasOpen: boolean, options?: CallOptions) => {
+  const sendClose = (
+    accountId: string,
+    wireReason: string,
+    wasOpen: boolean,
+    idempotencyKey: string,
+    options?: CallOptions,
+  ) => {
     const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, wireReason);
     const spec: HttpRequestSpec<Closure> = {
       operation: 'closeAccount',
@@ -299,6 +305,8 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
       retryMode: 'reconcile',
       reconcile: reconcileClose(accountId, options),
+      // EP takes no idempotency header: the key (the caller's, else one per call) labels hook events.
+      idempotencyKey,
       perAttemptHeaders,
       translateError: translateEmbeddedPaymentsError,
       prepare: settings.signRequest,
@@ -317,6 +325,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
   const preflightThenClose = (
     accountId: string,
     wireReason: string,
+    idempotencyKey: string,
     options?: CallOptions,
   ): ResultAsync<Closure, ClosureError> => {
     const operation = 'closeAccount (pre-flight)';
@@ -349,7 +358,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
             ),
           );
         }
-        return sendClose(accountId, wireReason, true, options);
+        return sendClose(accountId, wireReason, true, idempotencyKey, options);
       });
     });
   };
@@ -369,12 +378,16 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       return validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' })
         .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
         .andThen(({ valid, wireReason }) =>
-          checkAccountId(valid.accountId, 'closeAccount').map((accountId) => ({ accountId, wireReason })),
+          checkAccountId(valid.accountId, 'closeAccount').map((accountId) => ({
+            accountId,
+            wireReason,
+            idempotencyKey: valid.idempotencyKey ?? randomUUID(),
+          })),
         )
-        .asyncAndThen(({ accountId, wireReason }) =>
+        .asyncAndThen(({ accountId, wireReason, idempotencyKey }) =>
           preflightEnabled
-            ? preflightThenClose(accountId, wireReason, options)
-            : sendClose(accountId, wireReason, false, options),
+            ? preflightThenClose(accountId, wireReason, idempotencyKey, options)
+            : sendClose(accountId, wireReason, false, idempotencyKey, options),
         );
     },
 
