@@ -10,9 +10,9 @@ import {
   commonAdapterSettingsSchema,
   createHttpTransport,
   credentialUrlSchema,
+  describeIssues,
   type ListClosuresQuery,
   listClosuresQuerySchema,
-  parseSettingsOrThrow,
   type ReconcileOutcome,
   settingOrEnv,
   validateInput,
@@ -121,34 +121,51 @@ const solarisListQuerySchema = listClosuresQuerySchema
   );
 
 /**
+ * Validates the settings, the environment fallbacks and the id/secret pairing together and throws
+ * ONE error listing every problem: fixing one setting must not merely reveal the next.
+ */
+function parseSolarisSettings(input: SolarisAdapterSettings) {
+  const parsed = settingsSchema.safeParse(input ?? {});
+  const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const givenText = (name: string) => (typeof given[name] === 'string' ? (given[name] as string) : undefined);
+  const clientId = settingOrEnv(givenText('clientId'), SOLARIS_CLIENT_ID_ENV);
+  const clientSecret = settingOrEnv(givenText('clientSecret'), SOLARIS_CLIENT_SECRET_ENV);
+  const env = envCredentialsSchema.safeParse({
+    [SOLARIS_CLIENT_ID_ENV]: given.clientId === undefined ? clientId : undefined,
+    [SOLARIS_CLIENT_SECRET_ENV]: given.clientSecret === undefined ? clientSecret : undefined,
+  });
+  const issues = [
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues)),
+    ...(env.success ? [] : describeIssues(env.error.issues)),
+  ];
+  const missing = clientId === undefined ? 'clientId' : 'clientSecret';
+  if (
+    (clientId === undefined) !== (clientSecret === undefined) &&
+    !issues.some((issue) => issue.path === missing)
+  ) {
+    issues.push({
+      path: missing,
+      message: `is required with ${missing === 'clientId' ? 'clientSecret' : 'clientId'}: clientId and clientSecret go together (settings or ${SOLARIS_CLIENT_ID_ENV} / ${SOLARIS_CLIENT_SECRET_ENV})`,
+    });
+  }
+  if (!parsed.success || issues.length > 0) {
+    throw new ClosureError({
+      code: 'INVALID_REQUEST',
+      provider: SOLARIS_PROVIDER,
+      message: `create ${SOLARIS_PROVIDER} adapter: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      details: { issues },
+    });
+  }
+  return { settings: parsed.data, clientId, clientSecret };
+}
+
+/**
  * The Solaris adapter: account closure requests (ACRs) of the Account Management API v1.
  * Missing client credentials are accepted (webhook-only use); API calls then fail with
  * AUTHENTICATION_FAILED before sending anything.
  */
 export function createSolarisAdapter(input: SolarisAdapterSettings = {}): SolarisClosureAdapter {
-  const settings = parseSettingsOrThrow(settingsSchema, input, SOLARIS_PROVIDER);
-  const clientId = settingOrEnv(settings.clientId, SOLARIS_CLIENT_ID_ENV);
-  const clientSecret = settingOrEnv(settings.clientSecret, SOLARIS_CLIENT_SECRET_ENV);
-  parseSettingsOrThrow(
-    envCredentialsSchema,
-    {
-      [SOLARIS_CLIENT_ID_ENV]: settings.clientId === undefined ? clientId : undefined,
-      [SOLARIS_CLIENT_SECRET_ENV]: settings.clientSecret === undefined ? clientSecret : undefined,
-    },
-    SOLARIS_PROVIDER,
-  );
-  if ((clientId === undefined) !== (clientSecret === undefined)) {
-    throw new ClosureError({
-      code: 'INVALID_REQUEST',
-      provider: SOLARIS_PROVIDER,
-      message: `create ${SOLARIS_PROVIDER} adapter: invalid input: clientId and clientSecret go together (settings or ${SOLARIS_CLIENT_ID_ENV} / ${SOLARIS_CLIENT_SECRET_ENV}); only ${clientId === undefined ? 'clientSecret' : 'clientId'} is set`,
-      details: {
-        issues: [
-          { path: clientId === undefined ? 'clientId' : 'clientSecret', message: 'required with the other' },
-        ],
-      },
-    });
-  }
+  const { settings, clientId, clientSecret } = parseSolarisSettings(input);
   const webhookSecrets = settings.webhookSecrets ?? [];
   const mapping = createSolarisReasonMap(settings.reasonMap);
 

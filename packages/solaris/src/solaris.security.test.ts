@@ -1,6 +1,6 @@
 import { ClosureError } from '@closekit/core';
 import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import acrCreated from './__fixtures__/acr-created.json';
 import acrInProgress from './__fixtures__/acr-in-progress.json';
 import webhookAccountClosure from './__fixtures__/webhook-account-closure.json';
@@ -410,6 +410,22 @@ describe('Solaris settings', () => {
         new URL(host).origin,
       ]);
     }
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reports settings, environment and id/secret pairing problems in one error', () => {
+    vi.stubEnv('SOLARIS_CLIENT_ID', '');
+    vi.stubEnv('SOLARIS_CLIENT_SECRET', '');
+    const unpaired = thrownBy({ clientId: CLIENT_ID, timeoutMs: -1, authUrl: 'http://auth.solarisbank.de' });
+    expect(paths(unpaired)).toEqual(['authUrl', 'clientSecret', 'timeoutMs']);
+    expect(unpaired.message).toMatch(/clientId and clientSecret go together/);
+    vi.stubEnv('SOLARIS_CLIENT_SECRET', ` ${CLIENT_SECRET}`);
+    const badEnv = thrownBy({ clientId: CLIENT_ID, maxRetries: 99 });
+    expect(paths(badEnv)).toEqual(['SOLARIS_CLIENT_SECRET', 'maxRetries']);
+    expectErrorClean(badEnv);
   });
 
   it('reports every invalid setting in one error, without echoing a secret', () => {
