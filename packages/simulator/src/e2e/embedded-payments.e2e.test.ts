@@ -110,8 +110,8 @@ describe.each([
   });
 
   it.each([
-    ['a positive balance', 'ep0002', 'CREDITS'],
-    ['a negative balance', 'ep0003', 'DEBITS'],
+    ['a positive balance', 'ep0002'],
+    ['a negative balance', 'ep0003'],
   ] as const)(
     'refuses %s in the pre-flight with NON_ZERO_BALANCE and sends no close',
     async (_label, accountId) => {

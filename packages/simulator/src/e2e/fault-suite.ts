@@ -190,7 +190,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     closures: 0,
     check: ({ retryDelays, error }) => {
       expect(retryDelays).toEqual([]);
-      const retryAfterMs = (error?.details as { retryAfterMs?: number }).retryAfterMs ?? 0;
+      const retryAfterMs = (error?.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0;
       expect(retryAfterMs).toBeGreaterThan(3_500_000);
       expect(retryAfterMs).toBeLessThanOrEqual(3_600_000);
     },

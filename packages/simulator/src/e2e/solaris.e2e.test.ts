@@ -1,4 +1,4 @@
-import type { Closure, ClosureEvent } from '@closekit/core';
+import type { Closure, ClosureEvent, ClosurePage } from '@closekit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../common/webhook-receiver';
 import { type SolarisSimulator, startSolarisSimulator } from '../solaris/solaris-simulator';
@@ -268,7 +268,7 @@ describe('Solaris end to end: listClosures', () => {
     const nextPages: (number | null)[] = [];
     let page: number | null = 1;
     while (page !== null) {
-      const result = (await adapter.listClosures({ page, pageSize: 2 }))._unsafeUnwrap();
+      const result: ClosurePage = (await adapter.listClosures({ page, pageSize: 2 }))._unsafeUnwrap();
       seen.push(...result.items.map((closure: Closure) => closure.accountId));
       nextPages.push(result.nextPage);
       page = result.nextPage;
