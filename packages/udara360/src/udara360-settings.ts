@@ -36,8 +36,11 @@ const wireReasonSchema = z
   .refine(noControlCharacters, 'must not contain control characters')
   .refine((value) => value.trim() === value, 'must not start or end with whitespace');
 
-export const udara360SettingsSchema = commonAdapterSettingsSchema.extend({
-  clientId: credentialSchema.optional(),
-  clientSecret: credentialSchema.optional(),
-  reasonMap: z.partialRecord(z.enum(CLOSURE_REASONS), wireReasonSchema.nullable()).optional(),
-});
+export const udara360SettingsSchema = commonAdapterSettingsSchema
+  .extend({
+    clientId: credentialSchema.optional(),
+    clientSecret: credentialSchema.optional(),
+    reasonMap: z.partialRecord(z.enum(CLOSURE_REASONS), wireReasonSchema.nullable()).optional(),
+  })
+  // A misspelt setting (e.g. `clientSecrett`) must be reported, not dropped for the environment's value.
+  .strict();

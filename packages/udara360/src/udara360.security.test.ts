@@ -298,9 +298,11 @@ describe('Udara360 settings', () => {
       maxRetries: 11,
       reasonMap: { CUSTOMER_REQUEST: ' padded ' },
       hooks: { onRequest: 'log' as never },
-    });
+      clientSecrett: CLIENT_SECRET,
+    } as Udara360AdapterSettings);
     expect(error.code).toBe('INVALID_REQUEST');
     expect(paths(error)).toEqual([
+      '(root)',
       'baseUrl',
       'clientId',
       'clientSecret',
