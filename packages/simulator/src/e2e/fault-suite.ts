@@ -65,6 +65,8 @@ interface FaultScenario {
   /** A fault on the read-back route, injected when the first close attempt is sent, never ending. */
   readBack?: Fault;
   expected: Expected;
+  /** How the first close attempt failed (hook `onResponse.errorCode`): proves the fault was hit. */
+  firstError: ClosureErrorCode;
   closeRequests: number;
   /** Read-back requests after the pre-flight reads. */
   readBacks: number;
@@ -94,6 +96,7 @@ const resent = { ok: true, created: true } as const;
 export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   {
     name: 'connection reset before the provider read the request: read back, then sent again',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'reset-before' })],
     expected: resent,
     closeRequests: 2,
@@ -102,6 +105,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'connection reset after the provider processed the request: the read-back finds the closure',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'reset-after' })],
     expected: applied,
     closeRequests: 1,
@@ -110,6 +114,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'timeout before processing (latency > timeoutMs): read back, then sent again',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'latency', ms: SLOW, phase: 'before' })],
     expected: resent,
     closeRequests: 2,
@@ -118,6 +123,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'timeout after processing (answer delayed past timeoutMs): the read-back finds the closure',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'latency', ms: SLOW, phase: 'after' })],
     expected: applied,
     closeRequests: 1,
@@ -126,6 +132,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a request that hangs once: read back, then sent again',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'hang' })],
     expected: resent,
     closeRequests: 2,
@@ -134,6 +141,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a request that always hangs: TIMEOUT after maxRetries + 1 attempts, each read back, nothing closed',
+    firstError: 'TIMEOUT',
     close: () => [always({ type: 'hang' })],
     expected: { ok: false, code: 'TIMEOUT', retryable: true },
     closeRequests: 3,
@@ -142,6 +150,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a 5xx burst (502, 503) then success: each read back before the next attempt',
+    firstError: 'PROVIDER_UNAVAILABLE',
     close: () => [once({ type: 'status', code: 502 }), once({ type: 'status', code: 503 })],
     expected: resent,
     closeRequests: 3,
@@ -150,6 +159,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a 503 that persists: PROVIDER_UNAVAILABLE after maxRetries + 1 attempts, nothing closed',
+    firstError: 'PROVIDER_UNAVAILABLE',
     close: () => [always({ type: 'status', code: 503 })],
     expected: { ok: false, code: 'PROVIDER_UNAVAILABLE', retryable: true },
     closeRequests: 3,
@@ -158,6 +168,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: '429 with Retry-After in seconds: waits exactly that long, retries without a read-back',
+    firstError: 'RATE_LIMITED',
     close: () => [once({ type: 'status', code: 429, retryAfter: 1 })],
     expected: resent,
     closeRequests: 2,
@@ -168,6 +179,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: '429 with Retry-After as an HTTP date: waits until then, retries without a read-back',
+    firstError: 'RATE_LIMITED',
     close: () => [once({ type: 'status', code: 429, retryAfter: httpDate(2_000) })],
     expected: resent,
     closeRequests: 2,
@@ -183,6 +195,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: '429 with a Retry-After date beyond maxRetryAfterMs: RATE_LIMITED at once with retryAfterMs',
+    firstError: 'RATE_LIMITED',
     close: () => [always({ type: 'status', code: 429, retryAfter: httpDate(3_600_000) })],
     expected: { ok: false, code: 'RATE_LIMITED', retryable: true },
     closeRequests: 1,
@@ -197,6 +210,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: '429 that persists (Retry-After: 0): RATE_LIMITED after maxRetries + 1 attempts, never read back',
+    firstError: 'RATE_LIMITED',
     close: () => [always({ type: 'status', code: 429, retryAfter: 0 })],
     expected: { ok: false, code: 'RATE_LIMITED', retryable: true },
     closeRequests: 3,
@@ -205,6 +219,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'malformed JSON on a processed close: the read-back finds the closure',
+    firstError: 'INVALID_RESPONSE',
     close: () => [once({ type: 'malformed-json' })],
     expected: applied,
     closeRequests: 1,
@@ -213,6 +228,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'malformed JSON on a close that was not processed: read back, then sent again',
+    firstError: 'INVALID_RESPONSE',
     close: () => [once({ type: 'malformed-json', processed: false })],
     expected: resent,
     closeRequests: 2,
@@ -221,6 +237,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'an HTML 502 page: read back, then sent again',
+    firstError: 'PROVIDER_UNAVAILABLE',
     close: () => [once({ type: 'html-error' })],
     expected: resent,
     closeRequests: 2,
@@ -229,6 +246,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'an HTML 502 page that persists: PROVIDER_UNAVAILABLE, nothing closed',
+    firstError: 'PROVIDER_UNAVAILABLE',
     close: () => [always({ type: 'html-error', status: 502 })],
     expected: { ok: false, code: 'PROVIDER_UNAVAILABLE', retryable: true },
     closeRequests: 3,
@@ -237,6 +255,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a truncated body on a processed close: the read-back finds the closure',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'truncated-body' })],
     expected: applied,
     closeRequests: 1,
@@ -245,6 +264,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a truncated body on a close that was not processed: read back, then sent again',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'truncated-body', processed: false })],
     expected: resent,
     closeRequests: 2,
@@ -253,6 +273,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'an oversized body with Content-Length on a processed close: the read-back finds the closure',
+    firstError: 'INVALID_RESPONSE',
     close: () => [once({ type: 'oversized-body', bytes: ONE_MIB })],
     expected: applied,
     closeRequests: 1,
@@ -261,6 +282,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'an oversized chunked body on a processed close: the read-back finds the closure',
+    firstError: 'INVALID_RESPONSE',
     close: () => [once({ type: 'oversized-body', bytes: ONE_MIB, declareLength: false })],
     expected: applied,
     closeRequests: 1,
@@ -269,6 +291,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'an oversized body on a close that was not processed: read back, then sent again',
+    firstError: 'INVALID_RESPONSE',
     close: () => [once({ type: 'oversized-body', bytes: ONE_MIB, processed: false })],
     expected: resent,
     closeRequests: 2,
@@ -277,6 +300,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a body that never ends on a processed close: timed out, the read-back finds the closure',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'never-ending-body' })],
     expected: applied,
     closeRequests: 1,
@@ -285,6 +309,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'a body that never ends on a close that was not processed: read back, then sent again',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'never-ending-body', processed: false })],
     expected: resent,
     closeRequests: 2,
@@ -294,6 +319,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   // The read-back fails too: the adapter cannot tell, so it answers OUTCOME_UNKNOWN and never resends.
   {
     name: 'reset after processing, read-back answering 503: OUTCOME_UNKNOWN, no second close',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'reset-after' })],
     readBack: { type: 'status', code: 503 },
     expected: { ok: false, code: 'OUTCOME_UNKNOWN', retryable: false },
@@ -303,6 +329,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'timeout after processing, read-back hanging: OUTCOME_UNKNOWN, no second close',
+    firstError: 'TIMEOUT',
     close: () => [once({ type: 'latency', ms: SLOW, phase: 'after' })],
     readBack: { type: 'hang' },
     expected: { ok: false, code: 'OUTCOME_UNKNOWN', retryable: false },
@@ -312,6 +339,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'truncated body after processing, read-back an HTML 502 page: OUTCOME_UNKNOWN, no second close',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'truncated-body' })],
     readBack: { type: 'html-error' },
     expected: { ok: false, code: 'OUTCOME_UNKNOWN', retryable: false },
@@ -321,6 +349,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   },
   {
     name: 'reset before processing, read-back a body that never ends: OUTCOME_UNKNOWN, nothing resent',
+    firstError: 'NETWORK_ERROR',
     close: () => [once({ type: 'reset-before' })],
     readBack: { type: 'never-ending-body' },
     expected: { ok: false, code: 'OUTCOME_UNKNOWN', retryable: false },
@@ -400,6 +429,9 @@ export function defineFaultSuite<S extends FaultSimulator>(kit: FaultKit<S>): vo
           Array.from({ length: scenario.closeRequests }, (_, index) => index + 1),
         );
         expect(new Set(closeEvents.map((event) => event.idempotencyKey))).toEqual(new Set([idempotencyKey]));
+
+        const firstClose = log.responses.find((event) => event.operation === 'closeAccount');
+        expect(firstClose?.errorCode).toBe(scenario.firstError);
 
         scenario.check?.({
           retryDelays: log.retries
