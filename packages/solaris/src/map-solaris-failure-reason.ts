@@ -36,7 +36,10 @@ export function mapSolarisFailureReason(
       : 'PROVIDER_ERROR';
   const message =
     failureReason?.detail ??
-    (providerCode !== null ? DEFAULT_MESSAGES[providerCode] : undefined) ??
+    // Own keys only: a code like "constructor" must not find Object.prototype's members.
+    (providerCode !== null && Object.hasOwn(DEFAULT_MESSAGES, providerCode)
+      ? DEFAULT_MESSAGES[providerCode]
+      : undefined) ??
     (providerCode !== null
       ? `Solaris failed the closure request with ${providerCode}; Solaris Support handles it.`
       : 'Solaris reports the closure request as FAILED without a reason; Solaris Support handles it.');

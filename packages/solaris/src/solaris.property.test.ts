@@ -278,6 +278,30 @@ describe('Solaris adapter under arbitrary provider answers', () => {
   });
 });
 
+describe('Solaris tables and prototype-named provider values', () => {
+  it('a FAILED ACR with a failure code named like an Object.prototype member still reads as a plain failure', async () => {
+    for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const scripted = createScriptedFetch((request) =>
+        request.url.origin === new URL(AUTH).origin
+          ? { status: 201, body: token }
+          : {
+              status: 200,
+              body: { ...acrCreated, status: 'FAILED', failure_reason: { code, detail: null } },
+            },
+      );
+      const closure = (
+        await adapterFor(scripted.fetch, 0).getClosure({ closureId: acrCreated.id })
+      )._unsafeUnwrap();
+      expect(closure.failure).toEqual({
+        code: 'PROVIDER_ERROR',
+        providerCode: code,
+        message: `Solaris failed the closure request with ${code}; Solaris Support handles it.`,
+      });
+      expect(closure.state.unified).toBe('FAILED');
+    }
+  });
+});
+
 describe('Solaris parseWebhook under arbitrary input', () => {
   const adapter = createSolarisAdapter({ webhookSecrets: [WEBHOOK_SECRET] });
   const headerName = fc.constantFrom(

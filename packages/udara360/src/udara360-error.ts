@@ -93,10 +93,10 @@ const clip = (text: string) =>
 
 /** The table entry of a status code, or the unlisted fallback. */
 export function lookupUdara360StatusCode(statusCode: string | null): Udara360StatusCodeEntry {
-  return (
-    (statusCode !== null ? UDARA360_STATUS_CODE_TABLE[statusCode] : undefined) ??
-    UDARA360_UNLISTED_STATUS_CODE
-  );
+  // Own keys only: a code like "constructor" or "__proto__" must not find Object.prototype's members.
+  return statusCode !== null && Object.hasOwn(UDARA360_STATUS_CODE_TABLE, statusCode)
+    ? (UDARA360_STATUS_CODE_TABLE[statusCode] as Udara360StatusCodeEntry)
+    : UDARA360_UNLISTED_STATUS_CODE;
 }
 
 export interface StatusCodeContext {
@@ -175,7 +175,10 @@ export function translateUdara360HttpError(provider: string, response: HttpError
   const entry = UDARA360_HTTP_ERROR_TABLE[response.status];
   let code: ClosureErrorCode = entry?.byOperation?.[operation] ?? entry?.code ?? 'PROVIDER_ERROR';
   const described = describeErrorBody(response.body);
-  const listed = described.statusCode !== null ? UDARA360_STATUS_CODE_TABLE[described.statusCode] : undefined;
+  const listed =
+    described.statusCode !== null && Object.hasOwn(UDARA360_STATUS_CODE_TABLE, described.statusCode)
+      ? UDARA360_STATUS_CODE_TABLE[described.statusCode]
+      : undefined;
   if (
     listed?.code &&
     response.status >= 400 &&

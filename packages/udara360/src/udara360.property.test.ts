@@ -133,8 +133,55 @@ describe('Udara360 parsers and error tables under arbitrary input', () => {
           );
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // Status codes named like Object.prototype members must not find them in the table.
+        examples: [
+          ['constructor', null, 200],
+          ['__proto__', null, 200],
+          ['toString', 'x', 200],
+          ['hasOwnProperty', null, 500],
+        ],
+      },
     );
+  });
+
+  it('a 4xx carrying a prototype-named status code keeps its HTTP meaning', () => {
+    for (const statusCode of ['constructor', '__proto__', 'toString', 'valueOf']) {
+      const error = translateUdara360HttpError('udara360', {
+        status: 400,
+        headers: new Headers(),
+        body: { status: false, message: 'no', data: { statusCode } },
+        excerpt: '',
+        requestId: null,
+        operation: 'closeAccount',
+      });
+      expect(error.code).toBe('INVALID_REQUEST');
+    }
+  });
+
+  it('a close answered with a prototype-named status code is unlisted: confirmed by one read-back, never replayed', async () => {
+    for (const statusCode of ['constructor', '__proto__', 'toString']) {
+      const { scripted, log } = scriptedUdara({
+        auth: [{ status: 200, body: token }],
+        close: [{ status: 200, body: { status: false, message: 'odd', data: { statusCode } } }],
+        reads: [{ status: 200, body: searchOpen }],
+      });
+      const error = (
+        await adapterFor(scripted.fetch, 2).closeAccount({
+          accountId: ACCOUNT,
+          reason: 'CUSTOMER_REQUEST',
+          idempotencyKey: KEY,
+        })
+      )._unsafeUnwrapErr();
+      expect(error.code).toBe('PROVIDER_ERROR');
+      expect(error.details).toEqual({
+        statusCode,
+        meaning: 'Unlisted, missing or contradictory status code',
+        disposition: 'confirm',
+      });
+      expect(log.map((entry) => entry.kind)).toEqual(['auth', 'reads', 'close', 'reads']);
+    }
   });
 
   it('the wire schemas never throw on any JSON', () => {
