@@ -3,6 +3,7 @@
  * benchmark and writes every figure to bench/results/latest.json with the machine it ran on.
  * `--only=overhead,webhooks,bulk,cold-start` runs a subset (the JSON then holds only those).
  */
+import { loadavg } from 'node:os';
 import { benchAdapterOverhead, printAdapterOverhead } from './adapter-overhead';
 import { benchBulk, printBulk } from './bulk';
 import { benchColdStart, printColdStart } from './cold-start';
@@ -31,7 +32,12 @@ console.log(
   `closekit benchmarks — ${started.toISOString()} — ${machine.cpuModel}, ${machine.cores} cores, ${mib(machine.totalMemoryBytes)} MiB, ${machine.os}, node ${machine.node}`,
 );
 
-const results: Record<string, unknown> = { startedAt: started.toISOString(), machine };
+// Other processes on the machine skew throughput: the load average says how busy it was.
+const results: Record<string, unknown> = {
+  startedAt: started.toISOString(),
+  machine,
+  loadAverageAtStart: loadavg(),
+};
 const timings: Record<string, number> = {};
 const time = async <T>(name: BenchmarkName, body: () => Promise<T> | T): Promise<T> => {
   const t0 = performance.now();
@@ -63,5 +69,8 @@ if (run.has('cold-start')) {
 
 results.durationsMs = timings;
 results.finishedAt = new Date().toISOString();
+results.loadAverageAtEnd = loadavg();
 const file = await writeResults(results);
-console.log(`\nbenchmark durations (ms): ${JSON.stringify(timings)}\nresults written to ${file}`);
+console.log(
+  `\nbenchmark durations (ms): ${JSON.stringify(timings)}; load average at start ${JSON.stringify(results.loadAverageAtStart)}, at end ${JSON.stringify(results.loadAverageAtEnd)}\nresults written to ${file}`,
+);
