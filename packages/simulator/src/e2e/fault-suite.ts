@@ -441,6 +441,7 @@ export function defineFaultSuite<S extends FaultSimulator>(kit: FaultKit<S>): vo
         });
 
         if (!scenario.expected.ok && scenario.expected.code === 'OUTCOME_UNKNOWN') {
+          expect(result._unsafeUnwrapErr().message).toMatch(/getClosure/);
           // Reconcile as the docs say: once the provider answers again, getClosure tells, and a
           // second closeAccount never closes twice.
           sim.control.clearFaults();
@@ -460,5 +461,33 @@ export function defineFaultSuite<S extends FaultSimulator>(kit: FaultKit<S>): vo
         }
       });
     }
+
+    it('a caller abort while the close hangs: OUTCOME_UNKNOWN at once, no retry, no read-back', async () => {
+      sim.control.injectFaults({ match: kit.closeMatch, fault: { type: 'hang' } });
+      const controller = new AbortController();
+      const log = hookLog((event) => {
+        // Abort once the close is on the wire (well before timeoutMs).
+        if (event.operation === 'closeAccount') setTimeout(() => controller.abort(), 50);
+      });
+      const adapter = kit.adapter(sim, {
+        fetch: recordingFetch().fetch,
+        hooks: log.hooks,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+      });
+      const result = await adapter.closeAccount(
+        { accountId: kit.accountId, reason: 'CUSTOMER_REQUEST' },
+        { signal: controller.signal, timeoutMs: 5_000 },
+      );
+      expect(result._unsafeUnwrapErr()).toMatchObject({
+        code: 'OUTCOME_UNKNOWN',
+        retryable: false,
+        details: { aborted: true },
+      });
+      const counters = sim.control.counters();
+      expect(counters.requests[kit.closeRoute]).toBe(1);
+      expect(counters.requests[kit.readBackRoute] ?? 0).toBe(kit.readsBeforeClose);
+      expect(log.retries).toEqual([]);
+      expect(counters.maxClosuresPerAccount).toBe(0);
+    });
   });
 }

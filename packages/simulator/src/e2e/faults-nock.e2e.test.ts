@@ -239,14 +239,12 @@ const solarisKit: NockKit = {
     }),
   accountId: SOLARIS_ACCOUNT,
   mountBefore: () => {
-    nock(SOLARIS_AUTH)
-      .post('/oauth2/token')
-      .reply(200, {
-        access_token: 'nock-token-0001',
-        expires_in: 3599,
-        token_type: 'bearer',
-        scope: 'partners',
-      });
+    nock(SOLARIS_AUTH).post('/oauth2/token').reply(200, {
+      access_token: 'nock-token-0001',
+      expires_in: 3599,
+      token_type: 'bearer',
+      scope: 'partners',
+    });
   },
   closeInterceptor: () => nock(SOLARIS_API).post(ACRS),
   successReply: () => [201, solarisAcr],
@@ -338,14 +336,12 @@ const udaraKit: NockKit = {
     }),
   accountId: UDARA_ACCOUNT,
   mountBefore: () => {
-    nock(UDARA_BASE)
-      .post('/api/auth/v1/authenticate')
-      .reply(200, {
-        accessToken: 'nock.token.0001',
-        tokenType: 'Bearer',
-        expirationTime: 1,
-        tokenValiditySec: 3600,
-      });
+    nock(UDARA_BASE).post('/api/auth/v1/authenticate').reply(200, {
+      accessToken: 'nock.token.0001',
+      tokenType: 'Bearer',
+      expirationTime: 1,
+      tokenValiditySec: 3600,
+    });
     udaraKit.mountReadBack(false);
   },
   closeInterceptor: () => nock(UDARA_BASE).post('/api/postings/v1/closeaccount'),
