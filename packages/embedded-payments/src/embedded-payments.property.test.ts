@@ -8,7 +8,7 @@ import {
 import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import accountV2PendingClose from './__fixtures__/account-v2-pending-close.json';
 import closeResponse from './__fixtures__/close-response.json';
@@ -96,6 +96,9 @@ const errorBody = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+
+// Each property runs a few hundred scripted calls: well under a second alone, but give a loaded CI machine room.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe('Embedded Payments error table and wire schemas under arbitrary input', () => {
   it('translateEmbeddedPaymentsError always yields a ClosureError with a known code', () => {

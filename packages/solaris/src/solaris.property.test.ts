@@ -2,7 +2,7 @@ import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@clos
 import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import acrCreated from './__fixtures__/acr-created.json';
 import token from './__fixtures__/token.json';
 import { createSolarisAdapter } from './solaris-adapter';
@@ -74,6 +74,9 @@ async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
   if (result.isErr()) expectValidError(result.error);
   return result;
 }
+
+// Each property runs a few hundred scripted calls: well under a second alone, but give a loaded CI machine room.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe('Solaris error table under arbitrary input', () => {
   it('translateSolarisError always yields a ClosureError with a known code, whatever the body', () => {

@@ -2,7 +2,7 @@ import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@clos
 import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import closeSuccess from './__fixtures__/close-account-success.json';
 import searchClosed from './__fixtures__/search-account-closed.json';
 import searchOpen from './__fixtures__/search-account-open.json';
@@ -83,6 +83,9 @@ const udaraBody = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+
+// Each property runs a few hundred scripted calls: well under a second alone, but give a loaded CI machine room.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe('Udara360 parsers and error tables under arbitrary input', () => {
   it('translateUdara360HttpError always yields a ClosureError with a known code', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { errAsync, okAsync } from 'neverthrow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ClosureError } from '../domain/closure-error';
 import { CLOSURE_ERROR_CODES } from '../domain/closure-error-code';
@@ -95,6 +95,9 @@ function expectValidError(error: unknown): void {
   expect(() => JSON.stringify(closureError)).not.toThrow();
   expect(() => String(closureError)).not.toThrow();
 }
+
+// Each property runs a few hundred scripted calls: well under a second alone, but give a loaded CI machine room.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe('http transport: arbitrary provider answers', () => {
   it('always resolves to a Result with a known code, within the retry budget (safe and reconcile modes)', async () => {
