@@ -160,10 +160,3 @@ export function udara360AdapterFor(
     ...overrides,
   });
 }
-
-/** Headers as `parseWebhook` takes them, from what the webhook receiver recorded. */
-export function webhookHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string | string[] | undefined> {
-  return { ...headers };
-}
