@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CallOptions,
+  CLOSURE_REASONS,
   type Closure,
   type ClosureAdapter,
   type ClosureBlocker,
@@ -77,6 +78,19 @@ const functionSetting = <T>(message: string) => z.custom<T>((value) => typeof va
 
 const settingsSchema = commonAdapterSettingsSchema
   .extend({
+    reasonMap: z
+      .partialRecord(
+        z.enum(CLOSURE_REASONS),
+        z
+          .string()
+          .min(1)
+          .max(
+            MAX_CLOSURE_REASON_LENGTH,
+            `must be at most ${MAX_CLOSURE_REASON_LENGTH} characters (v2 closureReason limit)`,
+          )
+          .nullable(),
+      )
+      .optional(),
     apiVersion: z.enum(['v1', 'v2']).optional(),
     preflight: z.boolean().optional(),
     signRequest: functionSetting<NonNullable<EmbeddedPaymentsAdapterSettings['signRequest']>>(
@@ -93,18 +107,7 @@ const settingsSchema = commonAdapterSettingsSchema
       'must be a function (input) => boolean',
     ).optional(),
   })
-  .strict()
-  .superRefine((settings, context) => {
-    for (const [reason, value] of Object.entries(settings.reasonMap ?? {})) {
-      if (typeof value === 'string' && value.length > MAX_CLOSURE_REASON_LENGTH) {
-        context.addIssue({
-          code: 'custom',
-          path: ['reasonMap', reason],
-          message: `must be at most ${MAX_CLOSURE_REASON_LENGTH} characters (v2 closureReason limit)`,
-        });
-      }
-    }
-  });
+  .strict();
 
 /**
  * The adapter for J.P. Morgan Embedded Payments. Mutual TLS is the only authentication: give it a
