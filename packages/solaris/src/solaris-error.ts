@@ -73,6 +73,16 @@ export const SOLARIS_ERROR_TABLE: readonly SolarisErrorRule[] = [
     note: 'token expired or malformed (§5)',
   },
   { status: 401, code: 'token_required', neutral: 'AUTHENTICATION_FAILED', note: 'token missing (§5)' },
+  // No code is documented for a compliance block; only a detail that says so earns ACCOUNT_BLOCKED (§5).
+  // It comes before the 403 rules: a refusal that names the block is more specific than its status.
+  {
+    status: '4xx',
+    code: '*',
+    operations: ['closeAccount'],
+    detailPattern: /compliance[\s_-]*block|\bblocked\b/i,
+    neutral: 'ACCOUNT_BLOCKED',
+    note: 'create refused under a compliance block; undocumented, matched on the detail (§3, §5)',
+  },
   {
     status: 403,
     code: 'unauthorized_*',
@@ -119,15 +129,6 @@ export const SOLARIS_ERROR_TABLE: readonly SolarisErrorRule[] = [
   },
   { status: 502, code: 'bad_gateway', neutral: 'PROVIDER_UNAVAILABLE', note: 'upstream failure (§5, X1)' },
   { status: 504, code: 'gateway_timeout', neutral: 'TIMEOUT', note: 'too slow (§5, X1)' },
-  // No code is documented for a compliance block; only a detail that says so earns ACCOUNT_BLOCKED (§5).
-  {
-    status: '4xx',
-    code: '*',
-    operations: ['closeAccount'],
-    detailPattern: /compliance[\s_-]*block|\bblocked\b/i,
-    neutral: 'ACCOUNT_BLOCKED',
-    note: 'create refused under a compliance block; undocumented, matched on the detail (§3, §5)',
-  },
   // The status alone is decisive here, whatever the code (or a body that is not the envelope).
   {
     status: 401,

@@ -158,16 +158,15 @@ describe('Solaris end to end: closing', () => {
     expect(sim.control.counters().closures).toEqual({});
   });
 
-  it('maps a compliance block refusal by its documented code first, by its detail otherwise', async () => {
+  it('maps a refusal that names a compliance block to ACCOUNT_BLOCKED, whatever its status', async () => {
     // The simulator's default refusal is 403 unauthorized_action with a detail naming the block.
-    // The adapter's table (first match wins) puts 403 unauthorized_* -> PERMISSION_DENIED before
-    // the detail rule, so the documented code decides. See the report: notes §5 leave this open.
+    // The adapter's table checks the detail before the 403 rules: naming the block is more specific.
     const adapter = solarisAdapterFor(sim);
     const byCode = (
       await adapter.closeAccount({ accountId: 'blockedcacc', reason: 'CUSTOMER_REQUEST' })
     )._unsafeUnwrapErr();
     expect(byCode).toMatchObject({
-      code: 'PERMISSION_DENIED',
+      code: 'ACCOUNT_BLOCKED',
       httpStatus: 403,
       providerCode: 'unauthorized_action',
       retryable: false,
