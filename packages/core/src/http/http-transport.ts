@@ -203,6 +203,10 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     return url.toString();
   };
 
+  /**
+   * One attempt under its own timer. The timer is cleared as soon as the attempt ends (unlike
+   * AbortSignal.timeout, which would hold its memory for the whole timeout at high request rates).
+   */
   async function attempt<T>(
     spec: HttpRequestSpec<T>,
     url: string,
@@ -210,6 +214,35 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     authHeaders: Record<string, string>,
     callerSignal: AbortSignal | undefined,
     timeoutMs: number,
+  ): Promise<AttemptOutcome<T>> {
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
+    try {
+      return await sendAttempt(
+        spec,
+        url,
+        attemptNumber,
+        authHeaders,
+        callerSignal,
+        timeoutMs,
+        timeout.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function sendAttempt<T>(
+    spec: HttpRequestSpec<T>,
+    url: string,
+    attemptNumber: number,
+    authHeaders: Record<string, string>,
+    callerSignal: AbortSignal | undefined,
+    timeoutMs: number,
+    timeoutSignal: AbortSignal,
   ): Promise<AttemptOutcome<T>> {
     const fresh = spec.perAttemptHeaders?.() ?? {};
     const headers: Record<string, string> = {
@@ -243,7 +276,6 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       idempotencyKey: spec.idempotencyKey ?? null,
       requestId: Object.values(fresh)[0] ?? null,
     };
-    const timeoutSignal = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
     const started = performance.now();
     const finish = <O extends AttemptOutcome<T>>(outcome: O, status: number | null): O => {

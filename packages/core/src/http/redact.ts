@@ -6,13 +6,24 @@ const SENSITIVE_HEADER_PATTERN =
 const SENSITIVE_FIELD_PATTERN =
   /^(access_?token|refresh_?token|id_?token|token|client_?secret|password|secret|authorization|api_?key|webhook_?secret)$/i;
 
+/** The same fields as keys of serialised JSON, for a quick "anything to redact?" check. */
+const SENSITIVE_JSON_KEY_PATTERN =
+  /"(access_?token|refresh_?token|id_?token|token|client_?secret|password|secret|authorization|api_?key|webhook_?secret)"\s*:/i;
+
+/** Credentials in Authorization-header syntax, wherever they are echoed. */
+const CREDENTIAL_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const CREDENTIAL_TEST_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/i;
+
 export const REDACTED = '[REDACTED]';
 const MIN_SECRET_LENGTH = 4;
 
 export interface Redactor {
   /** Replaces every known secret in a string. */
   text(value: string): string;
-  /** A deep copy with known secrets and sensitive fields replaced. */
+  /**
+   * A deep copy with known secrets and sensitive fields replaced; the value itself when nothing
+   * in it needs redacting (treat the result as read-only).
+   */
   value<T>(value: T): T;
   headers(headers: Headers | Record<string, string>): Record<string, string>;
 }
@@ -26,22 +37,45 @@ export function isSensitiveHeader(name: string): boolean {
  * Very short "secrets" are ignored so that redaction cannot shred ordinary text.
  */
 export function createRedactor(secrets: () => readonly (string | null | undefined)[] = () => []): Redactor {
-  const knownSecrets = () =>
-    secrets()
-      .filter((secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH)
-      .sort((a, b) => b.length - a.length);
+  // Every form of every secret, longest first; rebuilt only when the list of secrets changes.
+  let cachedKey: string | null = null;
+  let cachedForms: string[] = [];
+  const forms = (): readonly string[] => {
+    const list = secrets().filter(
+      (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+    );
+    const key = list.join('\u0000');
+    if (key !== cachedKey) {
+      cachedKey = key;
+      cachedForms = [...new Set(list.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    }
+    return cachedForms;
+  };
 
   const text = (value: string): string => {
     let result = value;
-    for (const secret of knownSecrets()) {
-      for (const form of secretForms(secret)) {
-        if (result.includes(form)) result = result.split(form).join(REDACTED);
-      }
+    for (const form of forms()) {
+      if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
-    return result.replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`);
+    return result.replace(CREDENTIAL_PATTERN, `$1 ${REDACTED}`);
   };
 
+  /** Cheap check on the serialised value: does anything in it need redacting at all? */
+  const mayHoldSecrets = (serialised: string): boolean =>
+    SENSITIVE_JSON_KEY_PATTERN.test(serialised) ||
+    CREDENTIAL_TEST_PATTERN.test(serialised) ||
+    forms().some((form) => serialised.includes(form));
+
   const value = <T>(input: T): T => {
+    if (typeof input === 'object' && input !== null) {
+      let serialised: string | undefined;
+      try {
+        serialised = JSON.stringify(input);
+      } catch {
+        serialised = undefined; // circular or exotic: take the walk below
+      }
+      if (serialised !== undefined && !mayHoldSecrets(serialised)) return input;
+    }
     const seen = new WeakSet<object>();
     const walk = (node: unknown, key: string | null): unknown => {
       if (key !== null && SENSITIVE_FIELD_PATTERN.test(key) && node !== null && node !== undefined) {

@@ -18,9 +18,7 @@ export function hmacSha256Hex(secret: string, rawBody: RawBody): string {
  * differ nor on their lengths (both sides are hashed to a fixed size first).
  */
 export function timingSafeEqualStrings(a: string, b: string): boolean {
-  const digestA = createHash('sha256').update(a, 'utf8').digest();
-  const digestB = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(digestA, digestB) && a.length === b.length;
+  return timingSafeEqual(sha256(a), sha256(b)) && a.length === b.length;
 }
 
 /**
@@ -32,20 +30,43 @@ export function verifyHmacSha256Hex(input: {
   signatureHex: string;
   secrets: readonly string[];
 }): boolean {
-  const candidate = input.signatureHex.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(candidate)) return false;
+  const candidate = input.signatureHex.trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(candidate)) return false;
+  // Both sides are 32-byte digests, so timingSafeEqual compares them in constant time directly.
+  const presented = Buffer.from(candidate, 'hex');
+  const bytes = rawBodyBytes(input.rawBody);
   let matched = false;
   for (const secret of input.secrets) {
-    if (timingSafeEqualStrings(hmacSha256Hex(secret, input.rawBody), candidate)) matched = true;
+    if (timingSafeEqual(createHmac('sha256', secret).update(bytes).digest(), presented)) matched = true;
   }
   return matched;
 }
 
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Digests of each accepted credential list, computed once per list rather than per request. */
+const acceptedDigests = new WeakMap<
+  readonly string[],
+  { key: string; digests: readonly { digest: Buffer; length: number }[] }
+>();
+
 /** True when the presented credential equals any accepted one, compared in constant time. */
 export function matchesAnyCredential(presented: string, accepted: readonly string[]): boolean {
+  // Keyed by content too, so a list changed in place (rotation) is never matched against stale digests.
+  const key = accepted.join('\u0000');
+  let cached = acceptedDigests.get(accepted);
+  if (cached?.key !== key) {
+    cached = {
+      key,
+      digests: accepted.map((credential) => ({ digest: sha256(credential), length: credential.length })),
+    };
+    acceptedDigests.set(accepted, cached);
+  }
+  const { digests } = cached;
+  const presentedDigest = sha256(presented);
   let matched = false;
-  for (const credential of accepted) {
-    if (timingSafeEqualStrings(presented, credential)) matched = true;
+  for (const { digest, length } of digests) {
+    if (timingSafeEqual(presentedDigest, digest) && presented.length === length) matched = true;
   }
   return matched;
 }
