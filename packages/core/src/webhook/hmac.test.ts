@@ -42,6 +42,8 @@ describe('webhook helpers', () => {
     expect(getHeader(new Headers({ 'X-Sig': 'v' }), 'x-sig')).toBe('v');
     expect(getHeader({ 'X-Sig': ['first', 'second'] }, 'x-sig')).toBe('first');
     expect(getHeader({ other: 'v', 'x-sig': undefined }, 'x-sig')).toBeNull();
+    expect(getHeader({ 'x-sig': 5 } as never, 'x-sig')).toBeNull();
+    expect(getHeader({ 'X-SIG': [7, 'v'] } as never, 'x-sig')).toBeNull();
   });
 
   it('caps body size and parses JSON into typed errors', () => {
