@@ -6,10 +6,6 @@ const SENSITIVE_HEADER_PATTERN =
 const SENSITIVE_FIELD_PATTERN =
   /^(access_?token|refresh_?token|id_?token|token|client_?secret|password|secret|authorization|api_?key|webhook_?secret)$/i;
 
-/** The same fields as keys of serialised JSON, for a quick "anything to redact?" check. */
-const SENSITIVE_JSON_KEY_PATTERN =
-  /"(access_?token|refresh_?token|id_?token|token|client_?secret|password|secret|authorization|api_?key|webhook_?secret)"\s*:/i;
-
 /** Credentials in Authorization-header syntax, wherever they are echoed. */
 const CREDENTIAL_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const CREDENTIAL_TEST_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/i;
@@ -60,22 +56,30 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
     return result.replace(CREDENTIAL_PATTERN, `$1 ${REDACTED}`);
   };
 
-  /** Cheap check on the serialised value: does anything in it need redacting at all? */
-  const mayHoldSecrets = (serialised: string): boolean =>
-    SENSITIVE_JSON_KEY_PATTERN.test(serialised) ||
-    CREDENTIAL_TEST_PATTERN.test(serialised) ||
-    forms().some((form) => serialised.includes(form));
+  /**
+   * Does anything in this value need redacting? A read-only scan that allocates nothing, so the
+   * common case (a provider payload without secrets) costs no copy. Deep or cyclic values answer yes.
+   */
+  const needsRedaction = (node: unknown, depth: number): boolean => {
+    if (typeof node === 'string') {
+      if (CREDENTIAL_TEST_PATTERN.test(node)) return true;
+      for (const form of forms()) if (node.includes(form)) return true;
+      return false;
+    }
+    if (typeof node !== 'object' || node === null) return false;
+    if (depth > 32) return true;
+    if (Array.isArray(node)) return node.some((item) => needsRedaction(item, depth + 1));
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      const child = (node as Record<string, unknown>)[key];
+      if (SENSITIVE_FIELD_PATTERN.test(key) && child !== null && child !== undefined) return true;
+      if (needsRedaction(child, depth + 1)) return true;
+    }
+    return false;
+  };
 
   const value = <T>(input: T): T => {
-    if (typeof input === 'object' && input !== null) {
-      let serialised: string | undefined;
-      try {
-        serialised = JSON.stringify(input);
-      } catch {
-        serialised = undefined; // circular or exotic: take the walk below
-      }
-      if (serialised !== undefined && !mayHoldSecrets(serialised)) return input;
-    }
+    if (typeof input === 'object' && input !== null && !needsRedaction(input, 0)) return input;
     const seen = new WeakSet<object>();
     const walk = (node: unknown, key: string | null): unknown => {
       if (key !== null && SENSITIVE_FIELD_PATTERN.test(key) && node !== null && node !== undefined) {
