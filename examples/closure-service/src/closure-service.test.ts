@@ -29,25 +29,9 @@ beforeAll(async () => {
   const fast = { backoff: { baseDelayMs: 1, maxDelayMs: 10 }, timeoutMs: 3_000 };
   const client = createClosureClient({
     adapters: [
-      createSolarisAdapter({
-        ...fast,
-        baseUrl: sims.solaris.url,
-        authUrl: sims.solaris.tokenUrl,
-        clientId: sims.solaris.credentials.clientId,
-        clientSecret: sims.solaris.credentials.clientSecret,
-        webhookSecrets: [sims.solaris.credentials.webhookSecret],
-      }),
-      createEmbeddedPaymentsAdapter({
-        ...fast,
-        baseUrl: sims.embeddedPayments.v1BaseUrl,
-        webhookCredentials: [sims.embeddedPayments.credentials.webhookBearerToken ?? ''],
-      }),
-      createUdara360Adapter({
-        ...fast,
-        baseUrl: sims.udara360.url,
-        clientId: sims.udara360.credentials.clientId,
-        clientSecret: sims.udara360.credentials.clientSecret,
-      }),
+      createSolarisAdapter({ ...fast, ...sims.solaris.adapterSettings }),
+      createEmbeddedPaymentsAdapter({ ...fast, ...sims.embeddedPayments.adapterSettings }),
+      createUdara360Adapter({ ...fast, ...sims.udara360.adapterSettings }),
     ],
   });
   const app = createClosureService({

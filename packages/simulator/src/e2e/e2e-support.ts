@@ -123,11 +123,7 @@ export function solarisAdapterFor(
   overrides: SolarisAdapterSettings = {},
 ): SolarisClosureAdapter {
   return createSolarisAdapter({
-    baseUrl: sim.url,
-    authUrl: sim.tokenUrl,
-    clientId: sim.credentials.clientId,
-    clientSecret: sim.credentials.clientSecret,
-    webhookSecrets: [sim.credentials.webhookSecret],
+    ...sim.adapterSettings,
     ...FAST,
     ...overrides,
   });
@@ -138,11 +134,10 @@ export function embeddedPaymentsAdapterFor(
   apiVersion: 'v1' | 'v2',
   overrides: EmbeddedPaymentsAdapterSettings = {},
 ): ClosureAdapter {
-  const token = sim.credentials.webhookBearerToken;
   return createEmbeddedPaymentsAdapter({
+    ...sim.adapterSettings,
     apiVersion,
     baseUrl: apiVersion === 'v1' ? sim.v1BaseUrl : sim.v2BaseUrl,
-    ...(token === null ? {} : { webhookCredentials: [token] }),
     ...FAST,
     ...overrides,
   });
@@ -153,9 +148,7 @@ export function udara360AdapterFor(
   overrides: Udara360AdapterSettings = {},
 ): ClosureAdapter {
   return createUdara360Adapter({
-    baseUrl: sim.url,
-    clientId: sim.credentials.clientId,
-    clientSecret: sim.credentials.clientSecret,
+    ...sim.adapterSettings,
     ...FAST,
     ...overrides,
   });

@@ -51,6 +51,11 @@ export interface EmbeddedPaymentsSimulator {
   /** `${url}/embedded/v2` (Accounts v2: PATCH close). */
   v2BaseUrl: string;
   credentials: { webhookBearerToken: string | null };
+  /**
+   * Spread into `createEmbeddedPaymentsAdapter({ ...sim.adapterSettings })` (v1); add
+   * `baseUrl: sim.v2BaseUrl, apiVersion: 'v2'` for v2.
+   */
+  adapterSettings: { baseUrl: string; webhookCredentials: string[] };
   control: EmbeddedPaymentsSimulatorControl;
   close(): Promise<void>;
 }
@@ -215,6 +220,10 @@ export async function startEmbeddedPaymentsSimulator(
     v1BaseUrl: `${server.url}${EP_V1_PREFIX}`,
     v2BaseUrl: `${server.url}${EP_V2_PREFIX}`,
     credentials: { webhookBearerToken },
+    adapterSettings: {
+      baseUrl: `${server.url}${EP_V1_PREFIX}`,
+      webhookCredentials: webhookBearerToken === null ? [] : [webhookBearerToken],
+    },
     control,
     close: () => server.close(),
   };

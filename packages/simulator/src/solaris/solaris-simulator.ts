@@ -74,6 +74,14 @@ export interface SolarisSimulator {
   /** `${url}/oauth2/token`: point the adapter's `authUrl` here. */
   tokenUrl: string;
   credentials: { clientId: string; clientSecret: string; webhookSecret: string };
+  /** Spread into `createSolarisAdapter({ ...sim.adapterSettings })` to point the adapter here. */
+  adapterSettings: {
+    baseUrl: string;
+    authUrl: string;
+    clientId: string;
+    clientSecret: string;
+    webhookSecrets: string[];
+  };
   control: SolarisSimulatorControl;
   close(): Promise<void>;
 }
@@ -298,11 +306,19 @@ export async function startSolarisSimulator(
     };
   }
 
+  const tokenUrl = `${server.url}/oauth2/token`;
   return {
     url: server.url,
     port: server.port,
-    tokenUrl: `${server.url}/oauth2/token`,
+    tokenUrl,
     credentials,
+    adapterSettings: {
+      baseUrl: server.url,
+      authUrl: tokenUrl,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      webhookSecrets: [credentials.webhookSecret],
+    },
     control,
     close: () => server.close(),
   };

@@ -55,6 +55,8 @@ export interface Udara360Simulator {
   url: string;
   port: number;
   credentials: { clientId: string; clientSecret: string };
+  /** Spread into `createUdara360Adapter({ ...sim.adapterSettings })` to point the adapter here. */
+  adapterSettings: { baseUrl: string; clientId: string; clientSecret: string };
   control: Udara360SimulatorControl;
   close(): Promise<void>;
 }
@@ -205,5 +207,12 @@ export async function startUdara360Simulator(
     };
   }
 
-  return { url: server.url, port: server.port, credentials, control, close: () => server.close() };
+  return {
+    url: server.url,
+    port: server.port,
+    credentials,
+    adapterSettings: { baseUrl: server.url, ...credentials },
+    control,
+    close: () => server.close(),
+  };
 }
