@@ -17,10 +17,10 @@ import type { EmbeddedPaymentsApiVersion } from './embedded-payments-api';
 /**
  * Every request the adapter sends must exist in J.P. Morgan's published OpenAPI files and fit
  * them: method + path, declared path/header/query parameters, and the JSON body against the
- * operation's requestBody schema (shared/providers/embedded-payments-openapi/, unchanged).
+ * operation's requestBody schema (copied unchanged into ../openapi/ from shared/providers/embedded-payments-openapi/).
  */
 
-const SPEC_DIR = new URL('../../../../shared/providers/embedded-payments-openapi/', import.meta.url);
+const SPEC_DIR = new URL('../openapi/', import.meta.url);
 const SPEC_FILES: Record<EmbeddedPaymentsApiVersion, string> = {
   v1: 'embedded-finance-pub-ep-accounts-1.0.35.yaml',
   v2: 'embedded-finance-pub-ep-accounts-2.0.47.yaml',
