@@ -17,10 +17,10 @@ import { EMBEDDED_PAYMENTS_STATE_TABLE } from './map-embedded-payments-closure-s
  */
 
 const ACCOUNT = 'ablim765e14741c5a44acc570af517ab';
-const BEARER = 'contract-notification-bearer-token-0001';
+const BEARER = 'cbt-Qx7Lm2Vr9Np4Hs6Tw1-0001';
 // Stands in for the user's own signature verifier: the scheme is undocumented, so the contract's
 // "signed" notifications carry an HMAC that only this test verifier knows.
-const SIGNING_SECRET = 'contract-test-signing-secret-0001';
+const SIGNING_SECRET = 'css-Jd3Fk8Wq5Zb2Yc7Pe0-0001';
 
 /** The EP body code for each refusal the contract asks for (provider notes §5). */
 const REFUSALS: Record<string, { status: number; body: Record<string, unknown>; movesToPending?: boolean }> =

@@ -1,11 +1,16 @@
 import {
-  CLOSURE_ERROR_CODES,
-  ClosureError,
+  type ClosureError,
   type HttpErrorResponse,
   hmacSha256Hex,
   verifyHmacSha256Hex,
 } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import {
+  assertValidClosureError,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+  settleResult,
+} from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -32,33 +37,15 @@ const BASE = 'https://ep.example.test/embedded/v1';
 const ID = accountV1Open.id;
 const CREDENTIAL = 'ep-webhook-credential-Tq7Wz2Xc9';
 const SIGNING_SECRET = 'ep-signing-secret-Lp3Ov8';
-const codes = new Set<string>(CLOSURE_ERROR_CODES);
+const expectValidError: (error: unknown) => asserts error is ClosureError = (error) =>
+  assertValidClosureError(error, 'embedded-payments');
+const settle = <T>(call: () => ResultAsync<T, ClosureError>) => settleResult(call, 'embedded-payments');
 const zeroBalances = {
   id: ID,
   date: '2026-01-01',
   currency: 'USD',
   balanceTypes: [{ typeCode: 'ITAV', amount: 0 }],
 };
-
-function expectValidError(error: unknown): asserts error is ClosureError {
-  expect(ClosureError.isInstance(error)).toBe(true);
-  const closureError = error as ClosureError;
-  expect(codes.has(closureError.code)).toBe(true);
-  expect(closureError.provider).toBe('embedded-payments');
-  expect(() => JSON.stringify(closureError)).not.toThrow();
-}
-
-async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
-  let pending: ResultAsync<T, ClosureError>;
-  try {
-    pending = call();
-  } catch (thrown) {
-    throw new Error(`the adapter threw synchronously: ${String(thrown)}`);
-  }
-  const result = await pending;
-  if (result.isErr()) expectValidError(result.error);
-  return result;
-}
 
 const epCode = fc.oneof(
   fc.constantFrom(

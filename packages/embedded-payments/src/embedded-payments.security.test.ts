@@ -1,5 +1,11 @@
 import { ClosureError, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import {
+  assertErrorFreeOfSecrets,
+  assertNoSecretLeak,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+} from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import webhookAccountClosed from './__fixtures__/webhook-account-closed.json';
@@ -22,36 +28,14 @@ const CREDENTIAL = 'ep-cred-Hy6Tb3Nw8Qm1Zx4';
 const NEXT_CREDENTIAL = 'ep-cred-next-Rk2Vs9Pj5Lc7';
 const SIGNING_SECRET = 'ep-sign-Gd4Fq8Wm2Bn6';
 const SECRETS = [CREDENTIAL, NEXT_CREDENTIAL, SIGNING_SECRET];
+const expectNoSecret = (label: string, value: unknown) => assertNoSecretLeak(label, value, SECRETS);
+const expectErrorClean = (error: ClosureError) => assertErrorFreeOfSecrets(error, SECRETS);
 const zeroBalances = {
   id: ID,
   date: '2026-01-01',
   currency: 'USD',
   balanceTypes: [{ typeCode: 'ITAV', amount: 0 }],
 };
-
-function fragments(secret: string): string[] {
-  const out: string[] = [];
-  for (let start = 0; start + 10 <= secret.length; start++) out.push(secret.slice(start, start + 10));
-  return out;
-}
-
-function expectNoSecret(label: string, value: unknown): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  for (const secret of SECRETS) {
-    for (const fragment of fragments(secret)) {
-      if (text?.includes(fragment))
-        throw new Error(`${label} leaks a secret ("${fragment}"): ${text.slice(0, 800)}`);
-    }
-  }
-}
-
-function expectErrorClean(error: ClosureError): void {
-  expectNoSecret('message', error.message);
-  expectNoSecret('String(error)', String(error));
-  expectNoSecret('JSON.stringify(error)', JSON.stringify(error));
-  expectNoSecret('details', error.details ?? null);
-  expectNoSecret('closure', error.closure ?? null);
-}
 
 const hmacVerifier: NonNullable<EmbeddedPaymentsAdapterSettings['webhookSignatureVerifier']> = ({
   rawBody,

@@ -1,5 +1,11 @@
-import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import type { ClosureError, HttpErrorResponse } from '@closekit/core';
+import {
+  assertValidClosureError,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+  settleResult,
+} from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -20,7 +26,9 @@ const AUTH = 'https://auth.solaris.test/oauth2/token';
 const ACR_PATH = '/v1/account_closure_requests';
 const ACCOUNT = acrCreated.account_id;
 const WEBHOOK_SECRET = 'whsec-prop-Zq8Xw2Lm4Np6';
-const codes = new Set<string>(CLOSURE_ERROR_CODES);
+const expectValidError: (error: unknown) => asserts error is ClosureError = (error) =>
+  assertValidClosureError(error, 'solaris');
+const settle = <T>(call: () => ResultAsync<T, ClosureError>) => settleResult(call, 'solaris');
 
 const operations = ['authenticate', 'closeAccount', 'readBack', 'getClosure', 'listClosures'] as const;
 
@@ -53,27 +61,6 @@ const errorBody = fc.oneof(
     { requiredKeys: [] },
   ),
 );
-
-function expectValidError(error: unknown): asserts error is ClosureError {
-  expect(ClosureError.isInstance(error)).toBe(true);
-  const closureError = error as ClosureError;
-  expect(codes.has(closureError.code)).toBe(true);
-  expect(closureError.provider).toBe('solaris');
-  expect(() => JSON.stringify(closureError)).not.toThrow();
-}
-
-/** Awaits an adapter call, failing the property if it throws synchronously or rejects. */
-async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
-  let pending: ResultAsync<T, ClosureError>;
-  try {
-    pending = call();
-  } catch (thrown) {
-    throw new Error(`the adapter threw synchronously: ${String(thrown)}`);
-  }
-  const result = await pending;
-  if (result.isErr()) expectValidError(result.error);
-  return result;
-}
 
 // Each property runs a few hundred scripted calls: well under a second alone, but give a loaded CI machine room.
 vi.setConfig({ testTimeout: 30_000 });

@@ -1,5 +1,11 @@
 import { ClosureError } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import {
+  assertErrorFreeOfSecrets,
+  assertNoSecretLeak,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+} from '@closekit/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import acrCreated from './__fixtures__/acr-created.json';
 import acrInProgress from './__fixtures__/acr-in-progress.json';
@@ -23,31 +29,8 @@ const WEBHOOK_SECRET = 'whsec-Dm2Qa6Wz9Xc4Ev7Bn';
 const OLD_WEBHOOK_SECRET = 'whsec-old-Ko3Li8Uj5Yh1';
 const BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
 const SECRETS = [CLIENT_SECRET, ACCESS_TOKEN, WEBHOOK_SECRET, OLD_WEBHOOK_SECRET, BASIC];
-
-/** Every 10-character window: a cut-off secret leaks as surely as a whole one. */
-function fragments(secret: string): string[] {
-  const out: string[] = [];
-  for (let start = 0; start + 10 <= secret.length; start++) out.push(secret.slice(start, start + 10));
-  return out;
-}
-
-function expectNoSecret(label: string, value: unknown): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  for (const secret of SECRETS) {
-    for (const fragment of fragments(secret)) {
-      if (text?.includes(fragment))
-        throw new Error(`${label} leaks a secret ("${fragment}"): ${text.slice(0, 800)}`);
-    }
-  }
-}
-
-function expectErrorClean(error: ClosureError): void {
-  expectNoSecret('message', error.message);
-  expectNoSecret('String(error)', String(error));
-  expectNoSecret('JSON.stringify(error)', JSON.stringify(error));
-  expectNoSecret('details', error.details ?? null);
-  expectNoSecret('closure', error.closure ?? null);
-}
+const expectNoSecret = (label: string, value: unknown) => assertNoSecretLeak(label, value, SECRETS);
+const expectErrorClean = (error: ClosureError) => assertErrorFreeOfSecrets(error, SECRETS);
 
 /**
  * What a leaky gateway or debug page echoes: the request's credentials, in every form. The access

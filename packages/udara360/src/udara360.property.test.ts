@@ -1,5 +1,11 @@
-import { CLOSURE_ERROR_CODES, ClosureError, type HttpErrorResponse } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import type { ClosureError, HttpErrorResponse } from '@closekit/core';
+import {
+  assertValidClosureError,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+  settleResult,
+} from '@closekit/core/testing';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -27,27 +33,9 @@ const BASE = 'https://openapi.udara.test';
 const ACCOUNT = '1100012345';
 const KEY = 'idem-prop-udara-1';
 const MATERIAL = deriveUdara360IdempotencyMaterial(KEY);
-const codes = new Set<string>(CLOSURE_ERROR_CODES);
-
-function expectValidError(error: unknown): asserts error is ClosureError {
-  expect(ClosureError.isInstance(error)).toBe(true);
-  const closureError = error as ClosureError;
-  expect(codes.has(closureError.code)).toBe(true);
-  expect(closureError.provider).toBe('udara360');
-  expect(() => JSON.stringify(closureError)).not.toThrow();
-}
-
-async function settle<T>(call: () => ResultAsync<T, ClosureError>) {
-  let pending: ResultAsync<T, ClosureError>;
-  try {
-    pending = call();
-  } catch (thrown) {
-    throw new Error(`the adapter threw synchronously: ${String(thrown)}`);
-  }
-  const result = await pending;
-  if (result.isErr()) expectValidError(result.error);
-  return result;
-}
+const expectValidError: (error: unknown) => asserts error is ClosureError = (error) =>
+  assertValidClosureError(error, 'udara360');
+const settle = <T>(call: () => ResultAsync<T, ClosureError>) => settleResult(call, 'udara360');
 
 const statusCode = fc.oneof(
   fc.constantFrom('00', '06', '09', '25', '26', '29', '51', '90', '96', '99', 0, 6, 25, 51, 96),

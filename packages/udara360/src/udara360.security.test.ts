@@ -1,5 +1,11 @@
 import { ClosureError } from '@closekit/core';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from '@closekit/core/testing';
+import {
+  assertErrorFreeOfSecrets,
+  assertNoSecretLeak,
+  createScriptedFetch,
+  type RecordedRequest,
+  type ScriptedReply,
+} from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import closeSuccess from './__fixtures__/close-account-success.json';
 import searchClosed from './__fixtures__/search-account-closed.json';
@@ -24,30 +30,8 @@ const SECRETS = [
   JSON.stringify(CLIENT_SECRET).slice(1, -1),
   encodeURIComponent(CLIENT_SECRET),
 ];
-
-function fragments(secret: string): string[] {
-  const out: string[] = [];
-  for (let start = 0; start + 10 <= secret.length; start++) out.push(secret.slice(start, start + 10));
-  return out;
-}
-
-function expectNoSecret(label: string, value: unknown): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  for (const secret of SECRETS) {
-    for (const fragment of fragments(secret)) {
-      if (text?.includes(fragment))
-        throw new Error(`${label} leaks a secret ("${fragment}"): ${text.slice(0, 800)}`);
-    }
-  }
-}
-
-function expectErrorClean(error: ClosureError): void {
-  expectNoSecret('message', error.message);
-  expectNoSecret('String(error)', String(error));
-  expectNoSecret('JSON.stringify(error)', JSON.stringify(error));
-  expectNoSecret('details', error.details ?? null);
-  expectNoSecret('closure', error.closure ?? null);
-}
+const expectNoSecret = (label: string, value: unknown) => assertNoSecretLeak(label, value, SECRETS);
+const expectErrorClean = (error: ClosureError) => assertErrorFreeOfSecrets(error, SECRETS);
 
 type Kind = 'auth' | 'close' | 'read';
 type Responder = (request: RecordedRequest, kind: Kind) => ScriptedReply;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ClosureError } from '../domain/closure-error';
 import { parseSettingsOrThrow } from '../domain/validate-input';
 import { commonAdapterSettingsSchema, credentialUrlSchema } from '../port/adapter-settings';
+import { assertErrorFreeOfSecrets, assertNoSecretLeak } from '../testing/result-checks';
 import { createScriptedFetch, type ScriptedReply } from '../testing/scripted-fetch';
 import { createHttpTransport, type HttpErrorResponse, type HttpRequestSpec } from './http-transport';
 import { credentialUrlProblem } from './secure-url';
@@ -21,32 +22,8 @@ const SECRET = 'Sk7q9ZmW2xV4pL8rT1nB';
 const TOKEN = 'tok.Qw3Er5Ty7Ui9Op1As';
 const AUTHORIZATION = `Bearer ${TOKEN}`;
 
-/** Every 10-character window of a secret: a cut-off prefix leaks as surely as the whole value. */
-function secretFragments(secret: string, window = 10): string[] {
-  if (secret.length <= window) return [secret];
-  const fragments: string[] = [];
-  for (let start = 0; start + window <= secret.length; start++)
-    fragments.push(secret.slice(start, start + window));
-  return fragments;
-}
-
-function expectNoSecret(label: string, value: unknown, secrets: readonly string[]): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  for (const secret of secrets) {
-    for (const fragment of secretFragments(secret)) {
-      if (text.includes(fragment)) {
-        throw new Error(`${label} leaks "${fragment}" of a secret: ${text.slice(0, 600)}`);
-      }
-    }
-  }
-}
-
-function expectErrorClean(error: ClosureError, secrets: readonly string[]): void {
-  expectNoSecret('message', error.message, secrets);
-  expectNoSecret('String(error)', String(error), secrets);
-  expectNoSecret('JSON.stringify(error)', JSON.stringify(error), secrets);
-  expectNoSecret('details', error.details ?? null, secrets);
-}
+const expectNoSecret = assertNoSecretLeak;
+const expectErrorClean = assertErrorFreeOfSecrets;
 
 const echoTranslate = (response: HttpErrorResponse) =>
   new ClosureError({

@@ -8,6 +8,7 @@ import { CLOSURE_STATES, type ClosureState } from '../domain/closure-state';
 import type { HttpHooks } from '../http/http-transport';
 import type { BackoffSettings } from '../http/retry-policy';
 import type { ClosureAdapter, WebhookInput } from '../port/closure-adapter';
+import { assertErrorFreeOfSecrets, assertNoSecretLeak } from './result-checks';
 import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from './scripted-fetch';
 
 /** What the scripted provider knows about the one account under test. */
@@ -436,15 +437,10 @@ export function defineClosureAdapterContract(kit: ClosureAdapterContractKit): vo
     });
 
     afterAll(() => {
-      // Runs last: everything the suite saw must be free of secrets.
-      const shown = [
-        ...seenErrors.flatMap((error) => [error.message, String(error), JSON.stringify(error)]),
-        JSON.stringify(hookEvents),
-        JSON.stringify(seenClosures),
-      ].join('\n');
-      for (const secret of kit.secrets) {
-        expect(shown.includes(secret), `a secret leaked into an error, hook event or closure`).toBe(false);
-      }
+      // Runs last: everything the suite saw must be free of secrets, even of fragments of them.
+      for (const error of seenErrors) assertErrorFreeOfSecrets(error, kit.secrets);
+      assertNoSecretLeak('hook events', hookEvents, kit.secrets);
+      assertNoSecretLeak('closures', seenClosures, kit.secrets);
     });
   });
 }

@@ -5,8 +5,8 @@ import { defineClosureAdapterContract } from './closure-adapter-contract';
 import { createFakeClosureAdapter, FAKE_ERROR_TABLE, FAKE_STATE_TABLE } from './fake-adapter';
 import { createFakeProvider, FAKE_ERROR_CODES, type FakeErrorCode } from './fake-provider';
 
-const API_KEY = 'contract-api-key-secret';
-const WEBHOOK_SECRET = 'contract-webhook-secret';
+const API_KEY = 'cak-Rt5Gh8Mn2Ws4Xe9Kv';
+const WEBHOOK_SECRET = 'cws-Lp6Bz3Qj7Tf1Ud8Ny';
 const ACCOUNT = 'acc_contract_1';
 const wireCodeFor = (code: ClosureErrorCode) =>
   (Object.entries(FAKE_ERROR_TABLE).find(([, neutral]) => neutral === code)?.[0] ??

@@ -23,6 +23,13 @@ export {
   type FakeWireClosure,
 } from './fake-provider';
 export {
+  assertErrorFreeOfSecrets,
+  assertNoSecretLeak,
+  assertValidClosureError,
+  secretFragments,
+  settleResult,
+} from './result-checks';
+export {
   createScriptedFetch,
   type RecordedRequest,
   type ScriptedFetch,
