@@ -3,6 +3,7 @@ import { SimulatorControlError } from './control-error';
 import type { FaultRule, FaultRuleState } from './fault-rules';
 import type { SimulatorCounters } from './request-counters';
 import { json, parseJsonBody, type RouteDefinition, type SimRequest } from './sim-http';
+import type { SimulatorKernel } from './simulator-kernel';
 import { parseControlInput } from './validate-control-input';
 import type { WebhookDelivery } from './webhook-dispatcher';
 
@@ -27,6 +28,32 @@ export interface CommonSimulatorControl<AccountSeed, Account, AccountPatch> {
   flushWebhooks(): Promise<void>;
   /** Back to the state right after start (seeded accounts from options, fresh PRNG streams). */
   reset(): void;
+}
+
+/** The controls that only touch the shared kernel (webhooks, faults, counters): the same in every simulator. */
+export function kernelControls(
+  kernel: SimulatorKernel,
+): Pick<
+  CommonSimulatorControl<unknown, unknown, unknown>,
+  | 'setWebhookUrl'
+  | 'injectFaults'
+  | 'clearFaults'
+  | 'faults'
+  | 'counters'
+  | 'closuresApplied'
+  | 'webhookDeliveries'
+  | 'flushWebhooks'
+> {
+  return {
+    setWebhookUrl: (url) => kernel.webhooks.setUrl(url),
+    injectFaults: (rules) => kernel.faults.add(rules),
+    clearFaults: () => kernel.faults.clear(),
+    faults: () => kernel.faults.list(),
+    counters: () => kernel.counters.snapshot(),
+    closuresApplied: (accountId) => kernel.counters.closuresFor(accountId),
+    webhookDeliveries: () => kernel.webhooks.deliveries(),
+    flushWebhooks: () => kernel.webhooks.flush(),
+  };
 }
 
 export function readControlBody(request: SimRequest): unknown {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   type CommonSimulatorControl,
   commonControlRoutes,
+  kernelControls,
   parseBalance,
   readControlBody,
 } from '../common/common-control';
@@ -138,14 +139,7 @@ export async function startEmbeddedPaymentsSimulator(
       return account === null ? null : snapshot(account);
     },
     listAccounts: () => state.all().map(snapshot),
-    setWebhookUrl: (url) => kernel.webhooks.setUrl(url),
-    injectFaults: (rules) => kernel.faults.add(rules),
-    clearFaults: () => kernel.faults.clear(),
-    faults: () => kernel.faults.list(),
-    counters: () => kernel.counters.snapshot(),
-    closuresApplied: (accountId) => kernel.counters.closuresFor(accountId),
-    webhookDeliveries: () => kernel.webhooks.deliveries(),
-    flushWebhooks: () => kernel.webhooks.flush(),
+    ...kernelControls(kernel),
     reset: () => {
       kernel.reset();
       state.clear();

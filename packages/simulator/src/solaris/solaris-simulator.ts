@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   type CommonSimulatorControl,
   commonControlRoutes,
+  kernelControls,
   parseBalance,
   readControlBody,
 } from '../common/common-control';
@@ -165,14 +166,7 @@ export async function startSolarisSimulator(
     setBalance: (accountId, balance) => state.update(accountId, { balance: parseBalance(balance) }),
     getAccount: (accountId) => state.account(accountId),
     listAccounts: () => state.allAccounts(),
-    setWebhookUrl: (url) => kernel.webhooks.setUrl(url),
-    injectFaults: (rules) => kernel.faults.add(rules),
-    clearFaults: () => kernel.faults.clear(),
-    faults: () => kernel.faults.list(),
-    counters: () => kernel.counters.snapshot(),
-    closuresApplied: (accountId) => kernel.counters.closuresFor(accountId),
-    webhookDeliveries: () => kernel.webhooks.deliveries(),
-    flushWebhooks: () => kernel.webhooks.flush(),
+    ...kernelControls(kernel),
     reset: () => {
       kernel.reset();
       state.clear();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   type CommonSimulatorControl,
   commonControlRoutes,
+  kernelControls,
   parseBalance,
   readControlBody,
 } from '../common/common-control';
@@ -113,14 +114,7 @@ export async function startUdara360Simulator(
       ),
     getAccount: (accountNumber) => state.get(accountNumber),
     listAccounts: () => state.all(),
-    setWebhookUrl: (url) => kernel.webhooks.setUrl(url),
-    injectFaults: (rules) => kernel.faults.add(rules),
-    clearFaults: () => kernel.faults.clear(),
-    faults: () => kernel.faults.list(),
-    counters: () => kernel.counters.snapshot(),
-    closuresApplied: (accountNumber) => kernel.counters.closuresFor(accountNumber),
-    webhookDeliveries: () => kernel.webhooks.deliveries(),
-    flushWebhooks: () => kernel.webhooks.flush(),
+    ...kernelControls(kernel),
     reset: () => {
       kernel.reset();
       state.clear();
