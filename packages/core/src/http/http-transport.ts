@@ -196,11 +196,24 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   };
 
   const buildUrl = (spec: HttpRequestSpec<unknown>): string => {
+    const query = Object.entries(spec.query ?? {}).filter(([, value]) => value !== undefined);
+    // The common case (the validated baseUrl plus an adapter-encoded path) needs no URL parsing.
+    if (spec.url === undefined && query.length === 0) return `${baseUrl}${spec.path ?? ''}`;
     const url = new URL(spec.url ?? `${baseUrl}${spec.path ?? ''}`);
-    for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
+    for (const [key, value] of query) url.searchParams.set(key, String(value));
     return url.toString();
+  };
+
+  // Whether credentials may go to a URL depends only on its scheme, userinfo and host.
+  const credentialProblems = new Map<string, string | null>();
+  const credentialProblemFor = (url: string): string | null => {
+    const origin = /^[^:/?#]+:\/\/[^/?#]*/.exec(url)?.[0] ?? url;
+    let problem = credentialProblems.get(origin);
+    if (problem === undefined) {
+      problem = credentialUrlProblem(url);
+      if (credentialProblems.size < 64) credentialProblems.set(origin, problem);
+    }
+    return problem;
   };
 
   /**
@@ -461,7 +474,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     spec: HttpRequestSpec<T>,
     options: CallOptions = {},
   ): ResultAsync<HttpSuccess<T>, ClosureError> {
-    return ResultAsync.fromSafePromise(run(spec, options)).andThen((result) => result);
+    return new ResultAsync(run(spec, options));
   }
 
   async function run<T>(
@@ -505,7 +518,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       if (!spec.authorize) return ok(undefined);
       const headers = await spec.authorize(force);
       if (headers.isErr()) return err(headers.error);
-      const problem = credentialUrlProblem(url);
+      const problem = credentialProblemFor(url);
       if (problem)
         return err(
           fail('INVALID_REQUEST', `refusing to send credentials: the URL ${problem}`, { retryable: false }),
