@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type ClosureEvent, createClosureClient } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { type Simulators, startSimulators } from '@closekit/simulator';
-import { createSolarisAdapter } from '@closekit/solaris';
+import { createSolarisAdapter, signSolarisWebhook } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClosureService } from './closure-service';

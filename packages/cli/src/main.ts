@@ -51,8 +51,8 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
   };
   const seed = number('seed');
   const timeoutMs = number('timeout-ms');
-  if (Number.isNaN(seed) || Number.isNaN(timeoutMs)) {
-    io.error('--seed and --timeout-ms take a whole number');
+  if (Number.isNaN(seed) || Number.isNaN(timeoutMs) || timeoutMs === 0) {
+    io.error('--seed takes a whole number, --timeout-ms a whole number of milliseconds above 0');
     return 2;
   }
   const options = {

@@ -1,3 +1,4 @@
+import { shouldAcknowledgeWebhook } from '@closekit/core';
 import { describe, expect, it } from 'vitest';
 import acrInProgress from './__fixtures__/acr-in-progress.json';
 import accountClosure from './__fixtures__/webhook-account-closure.json';
@@ -200,12 +201,25 @@ describe('parseWebhook', () => {
     expect(error.message).toMatch(/answer it with HTTP 200/);
   });
 
-  it('refuses a signed event type that is not a closure event', async () => {
+  it('flags a signed event type that is not a closure event for acknowledgement', async () => {
     const error = (await adapter.parseWebhook(delivery('PERSON_CHANGED', accountClosure)))._unsafeUnwrapErr();
     expect(error).toMatchObject({
       code: 'WEBHOOK_PAYLOAD_INVALID',
-      details: { eventType: 'PERSON_CHANGED' },
+      details: { eventType: 'PERSON_CHANGED', acknowledge: true },
     });
+    expect(shouldAcknowledgeWebhook(error)).toBe(true);
+  });
+
+  it('does not flag an unsigned delivery of another event type for acknowledgement', async () => {
+    const input = delivery('PERSON_CHANGED', accountClosure);
+    const error = (
+      await adapter.parseWebhook({
+        ...input,
+        headers: { ...input.headers, 'Solaris-Webhook-Signature': 'sha256=00' },
+      })
+    )._unsafeUnwrapErr();
+    expect(error.code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    expect(shouldAcknowledgeWebhook(error)).toBe(false);
   });
 
   it('infers the event from the body when the event type header is missing', async () => {

@@ -190,13 +190,12 @@ function resolveEventType(
   if (declared) {
     return (SOLARIS_CLOSURE_EVENT_TYPES as readonly string[]).includes(declared)
       ? ok(declared as SolarisClosureEventType)
-      : err(
-          webhookPayloadInvalid(
+      : // Verified, but about something else (a person, a card...): acknowledge it, process nothing.
+        err(
+          webhookNotAClosureEvent(
             SOLARIS_PROVIDER,
-            `the Solaris webhook event type ${declared.slice(0, 100)} is not a closure event`,
-            {
-              eventType: declared.slice(0, 100),
-            },
+            `the Solaris webhook event type ${declared.slice(0, 100)} is not a closure event: answer it with HTTP 200`,
+            { eventType: declared.slice(0, 100) },
           ),
         );
   }

@@ -275,13 +275,20 @@ describe('transport against a loopback server', () => {
     expect(received).toHaveLength(2);
   });
 
-  it('sends a fresh correlation id on every attempt', async () => {
-    handlers = [reply(500), reply(200, { ok: true })];
+  it('sends a fresh correlation id on every attempt and reports both ids to onRetry', async () => {
+    handlers = [reply(500, {}, { 'x-request-id': 'provider-trace-1' }), reply(200, { ok: true })];
     let counter = 0;
-    await transport().instance.request(
-      spec({ perAttemptHeaders: () => ({ 'request-id': `r-${++counter}` }) }),
-    );
+    const { instance, events } = transport();
+    await instance.request(spec({ perAttemptHeaders: () => ({ 'request-id': `r-${++counter}` }) }));
     expect(received.map((request) => request.headers['request-id'])).toEqual(['r-1', 'r-2']);
+    expect(events.filter((entry) => entry.kind === 'request').map((entry) => entry.event)).toMatchObject([
+      { requestId: 'r-1', attempt: 1 },
+      { requestId: 'r-2', attempt: 2 },
+    ]);
+    expect(events.find((entry) => entry.kind === 'retry')?.event).toMatchObject({
+      requestId: 'r-1',
+      providerRequestId: 'provider-trace-1',
+    });
   });
 
   it('keeps secrets out of errors and hook events even when the provider echoes them', async () => {

@@ -44,6 +44,8 @@ export interface HttpResponseEvent extends HttpRequestEvent {
 export interface HttpRetryEvent extends HttpRequestEvent {
   /** The attempt that failed and is about to be retried. */
   status: number | null;
+  /** The provider's trace id from the failed answer, if it gave one. */
+  providerRequestId: string | null;
   errorCode: ClosureErrorCode;
   delayMs: number;
 }
@@ -227,22 +229,27 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     authHeaders: Record<string, string>,
     callerSignal: AbortSignal | undefined,
     timeoutMs: number,
-  ): Promise<AttemptOutcome<T>> {
+  ): Promise<AttemptOutcome<T> & { sentRequestId: string | null }> {
+    // Correlation headers are new on every attempt; the first one's value identifies the attempt.
+    const fresh = spec.perAttemptHeaders?.() ?? {};
+    const sentRequestId = Object.values(fresh)[0] ?? null;
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
       timeoutMs,
     );
     try {
-      return await sendAttempt(
+      const outcome = await sendAttempt(
         spec,
         url,
         attemptNumber,
-        authHeaders,
+        { ...fresh, ...authHeaders },
+        sentRequestId,
         callerSignal,
         timeoutMs,
         timeout.signal,
       );
+      return { ...outcome, sentRequestId };
     } finally {
       clearTimeout(timer);
     }
@@ -252,17 +259,16 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     spec: HttpRequestSpec<T>,
     url: string,
     attemptNumber: number,
-    authHeaders: Record<string, string>,
+    attemptHeaders: Record<string, string>,
+    sentRequestId: string | null,
     callerSignal: AbortSignal | undefined,
     timeoutMs: number,
     timeoutSignal: AbortSignal,
   ): Promise<AttemptOutcome<T>> {
-    const fresh = spec.perAttemptHeaders?.() ?? {};
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...spec.headers,
-      ...fresh,
-      ...authHeaders,
+      ...attemptHeaders,
     };
     let body: string | undefined;
     if (spec.form !== undefined) {
@@ -287,7 +293,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       url,
       attempt: attemptNumber,
       idempotencyKey: spec.idempotencyKey ?? null,
-      requestId: Object.values(fresh)[0] ?? null,
+      requestId: sentRequestId,
     };
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
     const started = performance.now();
@@ -566,7 +572,8 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         url,
         attempt: attemptIndex + 1,
         idempotencyKey: spec.idempotencyKey ?? null,
-        requestId: error.requestId,
+        requestId: outcome.sentRequestId,
+        providerRequestId: error.requestId,
         status: error.httpStatus,
         errorCode: error.code,
         delayMs,
