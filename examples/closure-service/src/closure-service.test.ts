@@ -176,5 +176,15 @@ describe('reference closure service over HTTP', () => {
       'solaris-webhook-event-type': 'WEBHOOK-SUBSCRIPTION',
     });
     expect(ping.status).toBe(200);
+
+    // A genuine delivery about something else: acknowledged so Solaris stops retrying, not processed.
+    const other = JSON.stringify({ id: 'person-1' });
+    const unrelated = await post('/webhooks/solaris', other, {
+      'solaris-webhook-event-type': 'PERSON_CHANGED',
+      'solaris-webhook-id': 'evt-person-1',
+      'solaris-webhook-signature': signSolarisWebhook(sims.solaris.credentials.webhookSecret, other),
+    });
+    expect(unrelated.status).toBe(200);
+    expect(await unrelated.json()).toEqual({ received: true, ignored: true });
   });
 });

@@ -86,7 +86,9 @@ describe('closekit close and status', () => {
     expect(await main(['status', '--provider', 'solaris'], io)).toBe(2);
     expect(await main(['launch'], io)).toBe(2);
     expect(await main(['demo', '--seed', 'x'], io)).toBe(2);
-    expect(await main(['status', '--provider', 'solaris', '--account', 'a', '--timeout-ms', '0'], io)).toBe(2);
+    expect(await main(['status', '--provider', 'solaris', '--account', 'a', '--timeout-ms', '0'], io)).toBe(
+      2,
+    );
     expect(await main(['--help'], io)).toBe(0);
     expect(io.stderr.join('\n')).toMatch(/--provider must be one of: solaris, embedded-payments, udara360/);
   });
