@@ -3,8 +3,10 @@ import {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,
   createScriptedFetch,
+  issuePaths,
   type RecordedRequest,
   type ScriptedReply,
+  settingsErrorOf,
 } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
@@ -274,17 +276,9 @@ describe('Embedded Payments webhook attacks', () => {
 });
 
 describe('Embedded Payments settings', () => {
-  const thrownBy = (settings: EmbeddedPaymentsAdapterSettings): ClosureError => {
-    try {
-      createEmbeddedPaymentsAdapter(settings);
-    } catch (error) {
-      expect(ClosureError.isInstance(error)).toBe(true);
-      return error as ClosureError;
-    }
-    throw new Error('the factory accepted invalid settings');
-  };
-  const paths = (error: ClosureError) =>
-    (error.details as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
+  const thrownBy = (settings: EmbeddedPaymentsAdapterSettings) =>
+    settingsErrorOf(createEmbeddedPaymentsAdapter, settings);
+  const paths = issuePaths;
 
   it('refuses a plain-http base URL to a non-loopback host', () => {
     for (const baseUrl of [

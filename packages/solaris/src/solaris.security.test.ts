@@ -3,8 +3,10 @@ import {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,
   createScriptedFetch,
+  issuePaths,
   type RecordedRequest,
   type ScriptedReply,
+  settingsErrorOf,
 } from '@closekit/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import acrCreated from './__fixtures__/acr-created.json';
@@ -348,17 +350,8 @@ describe('Solaris webhook attacks', () => {
 });
 
 describe('Solaris settings', () => {
-  const thrownBy = (settings: SolarisAdapterSettings): ClosureError => {
-    try {
-      createSolarisAdapter(settings);
-    } catch (error) {
-      expect(ClosureError.isInstance(error)).toBe(true);
-      return error as ClosureError;
-    }
-    throw new Error('the factory accepted invalid settings');
-  };
-  const paths = (error: ClosureError) =>
-    (error.details as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
+  const thrownBy = (settings: SolarisAdapterSettings) => settingsErrorOf(createSolarisAdapter, settings);
+  const paths = issuePaths;
 
   it('refuses credentials over plain http to a non-loopback host, naming both URLs at once', () => {
     const error = thrownBy({

@@ -1,10 +1,12 @@
-import { ClosureError } from '@closekit/core';
+import type { ClosureError } from '@closekit/core';
 import {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,
   createScriptedFetch,
+  issuePaths,
   type RecordedRequest,
   type ScriptedReply,
+  settingsErrorOf,
 } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import closeSuccess from './__fixtures__/close-account-success.json';
@@ -229,17 +231,8 @@ describe('Udara360: no secret in any failure', () => {
 });
 
 describe('Udara360 settings', () => {
-  const thrownBy = (settings: Udara360AdapterSettings): ClosureError => {
-    try {
-      createUdara360Adapter(settings);
-    } catch (error) {
-      expect(ClosureError.isInstance(error)).toBe(true);
-      return error as ClosureError;
-    }
-    throw new Error('the factory accepted invalid settings');
-  };
-  const paths = (error: ClosureError) =>
-    (error.details as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
+  const thrownBy = (settings: Udara360AdapterSettings) => settingsErrorOf(createUdara360Adapter, settings);
+  const paths = issuePaths;
 
   it('refuses a plain-http base URL to a non-loopback host', () => {
     for (const baseUrl of [

@@ -26,7 +26,9 @@ export {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,
   assertValidClosureError,
+  issuePaths,
   secretFragments,
+  settingsErrorOf,
   settleResult,
 } from './result-checks';
 export {

@@ -61,3 +61,20 @@ export function assertErrorFreeOfSecrets(error: ClosureError, secrets: readonly 
   assertNoSecretLeak('details', error.details ?? null, secrets);
   assertNoSecretLeak('closure', error.closure ?? null, secrets);
 }
+
+/** The ClosureError an adapter factory throws for these settings; throws if it accepts them. */
+export function settingsErrorOf<S>(factory: (settings: S) => unknown, settings: S): ClosureError {
+  try {
+    factory(settings);
+  } catch (error) {
+    if (ClosureError.isInstance(error)) return error;
+    throw new Error(`the factory threw something other than a ClosureError: ${String(error)}`);
+  }
+  throw new Error('the factory accepted invalid settings');
+}
+
+/** The sorted paths of the issues an INVALID_REQUEST lists (`details.issues`). */
+export function issuePaths(error: ClosureError): string[] {
+  const issues = (error.details as { issues?: { path: string }[] } | null)?.issues ?? [];
+  return issues.map((issue) => issue.path).sort();
+}
