@@ -4,7 +4,7 @@ import { ClosureError } from '../domain/closure-error';
 import type { ClosureErrorCode } from '../domain/closure-error-code';
 import type { CallOptions } from '../port/closure-adapter';
 import { classifyNetworkError } from './network-error';
-import { readBodyCapped } from './read-body';
+import { type BodyReadResult, readBodyCapped } from './read-body';
 import { createRedactor, excerpt, type Redactor } from './redact';
 import {
   type BackoffSettings,
@@ -148,6 +148,19 @@ type AttemptOutcome<T> =
   | { kind: 'final'; error: ClosureError }
   | { kind: 'unauthorized'; error: ClosureError };
 
+/** What one attempt is about: for hooks, messages and telling a timeout from a caller's abort. */
+interface AttemptContext<T> {
+  spec: HttpRequestSpec<T>;
+  url: string;
+  attemptNumber: number;
+  sentRequestId: string | null;
+  callerSignal: AbortSignal | undefined;
+  timeoutSignal: AbortSignal;
+  timeoutMs: number;
+  /** performance.now() when the request left. */
+  started: number;
+}
+
 export interface HttpTransport {
   readonly provider: string;
   readonly baseUrl: string;
@@ -179,10 +192,10 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     extra: Partial<ConstructorParameters<typeof ClosureError>[0]> = {},
   ) => new ClosureError({ code, message: redactor.text(message), provider, ...extra });
 
-  const callHook = <E>(hook: ((event: E) => void) | undefined, event: E) => {
+  const callHook = <E>(hook: ((event: E) => void) | undefined, event: () => E) => {
     if (!hook) return;
     try {
-      hook(redactor.value(event));
+      hook(redactor.value(event()));
     } catch {
       // A failing observer must never change the outcome of a call.
     }
@@ -208,7 +221,10 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
 
   // Whether credentials may go to a URL depends only on its scheme, userinfo and host.
   const credentialProblems = new Map<string, string | null>();
+  const baseUrlPrefix = `${baseUrl}/`;
+  const baseUrlProblem = credentialUrlProblem(baseUrlPrefix);
   const credentialProblemFor = (url: string): string | null => {
+    if (url.startsWith(baseUrlPrefix) || url === baseUrl) return baseUrlProblem;
     const origin = /^[^:/?#]+:\/\/[^/?#]*/.exec(url)?.[0] ?? url;
     let problem = credentialProblems.get(origin);
     if (problem === undefined) {
@@ -221,6 +237,8 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   /**
    * One attempt under its own timer. The timer is cleared as soon as the attempt ends (unlike
    * AbortSignal.timeout, which would hold its memory for the whole timeout at high request rates).
+   * Only the exchange itself is awaited here; judging the answer is synchronous (`classify`), and
+   * nothing for failures is built before one happens: this is the path every closure takes.
    */
   async function attempt<T>(
     spec: HttpRequestSpec<T>,
@@ -231,45 +249,77 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     timeoutMs: number,
   ): Promise<AttemptOutcome<T> & { sentRequestId: string | null }> {
     // Correlation headers are new on every attempt; the first one's value identifies the attempt.
-    const fresh = spec.perAttemptHeaders?.() ?? {};
-    const sentRequestId = Object.values(fresh)[0] ?? null;
+    const fresh = spec.perAttemptHeaders?.();
+    const sentRequestId = fresh ? (Object.values(fresh)[0] ?? null) : null;
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
       timeoutMs,
     );
+    const context: AttemptContext<T> = {
+      spec,
+      url,
+      attemptNumber,
+      sentRequestId,
+      callerSignal,
+      timeoutSignal: timeout.signal,
+      timeoutMs,
+      started: 0,
+    };
+    let status: number | null = null;
+    let answer: { response: Response; read: BodyReadResult };
     try {
-      const outcome = await sendAttempt(
-        spec,
-        url,
-        attemptNumber,
-        { ...fresh, ...authHeaders },
-        sentRequestId,
-        callerSignal,
-        timeoutMs,
-        timeout.signal,
-      );
-      return { ...outcome, sentRequestId };
+      const outgoing = await prepareRequest(spec, url, {
+        accept: 'application/json',
+        ...spec.headers,
+        ...fresh,
+        ...authHeaders,
+      });
+      if (outgoing.isErr()) return { kind: 'final', error: outgoing.error, sentRequestId };
+      context.started = performance.now();
+      callHook(settings.hooks?.onRequest, () => requestEvent(context));
+      const response = await fetchImpl(outgoing.value.url, {
+        method: outgoing.value.method,
+        headers: outgoing.value.headers,
+        body: outgoing.value.body,
+        signal: callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal,
+        redirect: 'manual',
+      });
+      status = response.status;
+      answer = { response, read: await readBodyCapped(response, maxResponseBytes) };
+    } catch (cause) {
+      return settle(context, interrupted(context, cause, status), status);
     } finally {
       clearTimeout(timer);
     }
+    return settle(context, classify(spec, answer.response, answer.read), status);
   }
 
-  async function sendAttempt<T>(
+  /** Reports the attempt to the onResponse hook and labels it with the correlation id it sent. */
+  function settle<T>(
+    context: AttemptContext<T>,
+    outcome: AttemptOutcome<T>,
+    status: number | null,
+  ): AttemptOutcome<T> & { sentRequestId: string | null } {
+    const hook = settings.hooks?.onResponse;
+    if (hook) {
+      const errorCode = outcome.kind === 'success' ? null : outcome.error.code;
+      callHook(hook, () => ({
+        ...requestEvent(context),
+        status,
+        durationMs: Math.round(performance.now() - context.started),
+        errorCode,
+      }));
+    }
+    return { ...outcome, sentRequestId: context.sentRequestId };
+  }
+
+  /** Headers, body and the adapter's signer: the request exactly as it will leave. */
+  async function prepareRequest<T>(
     spec: HttpRequestSpec<T>,
     url: string,
-    attemptNumber: number,
-    attemptHeaders: Record<string, string>,
-    sentRequestId: string | null,
-    callerSignal: AbortSignal | undefined,
-    timeoutMs: number,
-    timeoutSignal: AbortSignal,
-  ): Promise<AttemptOutcome<T>> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...spec.headers,
-      ...attemptHeaders,
-    };
+    headers: Record<string, string>,
+  ): Promise<Result<OutgoingRequest, ClosureError>> {
     let body: string | undefined;
     if (spec.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -278,116 +328,84 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       headers['content-type'] = 'application/json';
       body = JSON.stringify(spec.json);
     }
-    let outgoing: OutgoingRequest = { method: spec.method, url, headers, body };
-    if (spec.prepare) {
-      try {
-        outgoing = await spec.prepare(outgoing);
-      } catch (cause) {
-        return { kind: 'final', error: fail('INVALID_REQUEST', 'the request signer failed', { cause }) };
-      }
-    }
-    const event: HttpRequestEvent = {
-      provider,
-      operation: spec.operation,
-      method: spec.method,
-      url,
-      attempt: attemptNumber,
-      idempotencyKey: spec.idempotencyKey ?? null,
-      requestId: sentRequestId,
-    };
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
-    const started = performance.now();
-    const finish = <O extends AttemptOutcome<T>>(outcome: O, status: number | null): O => {
-      callHook(settings.hooks?.onResponse, {
-        ...event,
-        status,
-        durationMs: Math.round(performance.now() - started),
-        errorCode: outcome.kind === 'success' ? null : outcome.error.code,
-      });
-      return outcome;
-    };
-    const interrupted = (cause: unknown, status: number | null): AttemptOutcome<T> => {
-      if (callerSignal?.aborted) {
-        // The caller asked us to stop: report, never retry, never read back.
-        return finish(
-          {
-            kind: 'final',
-            error: fail(
-              spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'NETWORK_ERROR',
-              spec.retryMode === 'reconcile'
-                ? `${spec.operation} was aborted by the caller after it was sent; reconcile with getClosure`
-                : `${spec.operation} was aborted by the caller`,
-              { retryable: false, details: { aborted: true }, cause },
-            ),
-          },
-          status,
-        );
-      }
-      if (timeoutSignal.aborted) {
-        return finish(
-          {
-            kind: 'unknown',
-            error: fail('TIMEOUT', `${spec.operation} got no complete answer within ${timeoutMs} ms`, {
-              httpStatus: status,
-              cause,
-            }),
-            retryAfterMs: null,
-          },
-          status,
-        );
-      }
-      const network = classifyNetworkError(cause);
-      const error = fail(
-        'NETWORK_ERROR',
-        `${spec.operation} failed on the network${network.systemCode ? ` (${network.systemCode})` : ''}`,
-        { httpStatus: status, details: { systemCode: network.systemCode }, cause },
-      );
-      return finish(
-        network.notSent && status === null
-          ? { kind: 'not-applied', error, retryAfterMs: null }
-          : { kind: 'unknown', error, retryAfterMs: null },
-        status,
-      );
-    };
-
-    callHook(settings.hooks?.onRequest, event);
-    let response: Response;
+    const outgoing: OutgoingRequest = { method: spec.method, url, headers, body };
+    if (!spec.prepare) return ok(outgoing);
     try {
-      response = await fetchImpl(outgoing.url, {
-        method: outgoing.method,
-        headers: outgoing.headers,
-        body: outgoing.body,
-        signal,
-        redirect: 'manual',
-      });
+      return ok(await spec.prepare(outgoing));
     } catch (cause) {
-      return interrupted(cause, null);
+      return err(fail('INVALID_REQUEST', 'the request signer failed', { cause }));
     }
+  }
 
+  const requestEvent = <T>(context: AttemptContext<T>): HttpRequestEvent => ({
+    provider,
+    operation: context.spec.operation,
+    method: context.spec.method,
+    url: context.url,
+    attempt: context.attemptNumber,
+    idempotencyKey: context.spec.idempotencyKey ?? null,
+    requestId: context.sentRequestId,
+  });
+
+  /** The exchange threw: the caller aborted, our timer fired, or the network failed. */
+  function interrupted<T>(
+    context: AttemptContext<T>,
+    cause: unknown,
+    status: number | null,
+  ): AttemptOutcome<T> {
+    const { spec } = context;
+    if (context.callerSignal?.aborted) {
+      // The caller asked us to stop: report, never retry, never read back.
+      return {
+        kind: 'final',
+        error: fail(
+          spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'NETWORK_ERROR',
+          spec.retryMode === 'reconcile'
+            ? `${spec.operation} was aborted by the caller after it was sent; reconcile with getClosure`
+            : `${spec.operation} was aborted by the caller`,
+          { retryable: false, details: { aborted: true }, cause },
+        ),
+      };
+    }
+    if (context.timeoutSignal.aborted) {
+      return {
+        kind: 'unknown',
+        error: fail('TIMEOUT', `${spec.operation} got no complete answer within ${context.timeoutMs} ms`, {
+          httpStatus: status,
+          cause,
+        }),
+        retryAfterMs: null,
+      };
+    }
+    const network = classifyNetworkError(cause);
+    const error = fail(
+      'NETWORK_ERROR',
+      `${spec.operation} failed on the network${network.systemCode ? ` (${network.systemCode})` : ''}`,
+      { httpStatus: status, details: { systemCode: network.systemCode }, cause },
+    );
+    return network.notSent && status === null
+      ? { kind: 'not-applied', error, retryAfterMs: null }
+      : { kind: 'unknown', error, retryAfterMs: null };
+  }
+
+  /** A complete answer arrived: success, a refusal, or an answer we cannot trust. */
+  function classify<T>(
+    spec: HttpRequestSpec<T>,
+    response: Response,
+    read: BodyReadResult,
+  ): AttemptOutcome<T> {
     const status = response.status;
-    let read: Awaited<ReturnType<typeof readBodyCapped>>;
-    try {
-      read = await readBodyCapped(response, maxResponseBytes);
-    } catch (cause) {
-      return interrupted(cause, status);
-    }
     const requestId = readRequestId(response.headers);
     if (!read.ok) {
       const error = fail(
         'INVALID_RESPONSE',
         `${spec.operation}: the response was larger than ${maxResponseBytes} bytes`,
-        {
-          httpStatus: status,
-          requestId,
-        },
+        { httpStatus: status, requestId },
       );
       // A 2xx we could not read may still mean a mutation was applied: read back before deciding.
-      return finish(
-        status < 300 && spec.retryMode === 'reconcile'
-          ? { kind: 'unknown', error, retryAfterMs: null }
-          : { kind: 'final', error },
-        status,
-      );
+      return status < 300 && spec.retryMode === 'reconcile'
+        ? { kind: 'unknown', error, retryAfterMs: null }
+        : { kind: 'final', error };
     }
     const text = read.text;
     const json = parseJson(text);
@@ -401,21 +419,22 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       );
 
     if (status >= 200 && status < 300) {
-      const unreadable = (error: ClosureError): AttemptOutcome<T> =>
-        spec.retryMode === 'reconcile'
-          ? { kind: 'unknown', error, retryAfterMs: null }
-          : { kind: 'final', error };
-      const invalid = (why: string, details: Record<string, unknown> = {}) =>
-        fail('INVALID_RESPONSE', `${spec.operation}: ${why}`, {
+      const unreadable = (why: string, details: Record<string, unknown> = {}): AttemptOutcome<T> => {
+        const error = fail('INVALID_RESPONSE', `${spec.operation}: ${why}`, {
           httpStatus: status,
           requestId,
           details: { excerpt: bodyExcerpt(), ...details },
         });
+        return spec.retryMode === 'reconcile'
+          ? { kind: 'unknown', error, retryAfterMs: null }
+          : { kind: 'final', error };
+      };
       if (json.kind === 'invalid') {
-        const why = looksLikeHtml(text, response.headers)
-          ? 'the response is an HTML page, not JSON'
-          : 'the response is not valid JSON';
-        return finish(unreadable(invalid(why)), status);
+        return unreadable(
+          looksLikeHtml(text, response.headers)
+            ? 'the response is an HTML page, not JSON'
+            : 'the response is not valid JSON',
+        );
       }
       const parsed = spec.responseSchema.safeParse(json.value);
       if (!parsed.success) {
@@ -423,28 +442,23 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
           path: issue.path.join('.'),
           message: issue.message,
         }));
-        return finish(
-          unreadable(invalid('the response does not have the expected shape', { issues })),
-          status,
-        );
+        return unreadable('the response does not have the expected shape', { issues });
       }
-      const interpreted = spec.interpret
-        ? spec.interpret(parsed.data, { status, headers: response.headers })
-        : ok(parsed.data);
-      if (interpreted.isErr()) {
-        const error = interpreted.error.requestId ? interpreted.error : interpreted.error.with({ requestId });
-        return finish(
-          error.retryable ? { kind: 'unknown', error, retryAfterMs: null } : { kind: 'final', error },
-          status,
-        );
+      if (!spec.interpret) {
+        return {
+          kind: 'success',
+          value: { data: parsed.data, status, headers: response.headers, requestId, reconciled: false },
+        };
       }
-      return finish(
-        {
+      const interpreted = spec.interpret(parsed.data, { status, headers: response.headers });
+      if (interpreted.isOk()) {
+        return {
           kind: 'success',
           value: { data: interpreted.value, status, headers: response.headers, requestId, reconciled: false },
-        },
-        status,
-      );
+        };
+      }
+      const error = interpreted.error.requestId ? interpreted.error : interpreted.error.with({ requestId });
+      return error.retryable ? { kind: 'unknown', error, retryAfterMs: null } : { kind: 'final', error };
     }
 
     let error: ClosureError;
@@ -464,41 +478,31 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         cause,
       });
     }
-    if (status === 401) return finish({ kind: 'unauthorized', error }, status);
-    if (!isRetryableStatus(status)) return finish({ kind: 'final', error }, status);
+    if (status === 401) return { kind: 'unauthorized', error };
+    if (!isRetryableStatus(status)) return { kind: 'final', error };
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
     // 429 is a refusal before processing; 408 and every 5xx (even 503) may come after the provider acted.
-    return finish(
-      status === 429
-        ? { kind: 'not-applied', error, retryAfterMs }
-        : { kind: 'unknown', error, retryAfterMs },
-      status,
-    );
+    return status === 429
+      ? { kind: 'not-applied', error, retryAfterMs }
+      : { kind: 'unknown', error, retryAfterMs };
   }
 
   function request<T>(
     spec: HttpRequestSpec<T>,
     options: CallOptions = {},
   ): ResultAsync<HttpSuccess<T>, ClosureError> {
-    return new ResultAsync(run(spec, options));
-  }
-
-  async function run<T>(
-    spec: HttpRequestSpec<T>,
-    options: CallOptions,
-  ): Promise<Result<HttpSuccess<T>, ClosureError>> {
-    try {
-      return await runUnsafe(spec, options);
-    } catch (cause) {
-      // Defensive: nothing below should throw, but a bug must still end as a value.
-      return err(
-        fail(
-          spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'PROVIDER_ERROR',
-          `${spec.operation} failed unexpectedly`,
-          { cause, retryable: false },
+    return new ResultAsync(
+      runUnsafe(spec, options).catch((cause: unknown) =>
+        // Defensive: nothing below should throw, but a bug must still end as a value.
+        err(
+          fail(
+            spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'PROVIDER_ERROR',
+            `${spec.operation} failed unexpectedly`,
+            { cause, retryable: false },
+          ),
         ),
-      );
-    }
+      ),
+    );
   }
 
   async function runUnsafe<T>(
@@ -565,7 +569,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       if (!retriesLeft) return err(error);
       if (retryAfterMs !== null && retryAfterMs > backoff.maxRetryAfterMs) return err(error);
       const delayMs = Math.max(retryAfterMs ?? 0, backoffDelayMs(attemptIndex, backoff, random));
-      callHook(settings.hooks?.onRetry, {
+      callHook(settings.hooks?.onRetry, () => ({
         provider,
         operation: spec.operation,
         method: spec.method,
@@ -577,7 +581,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         status: error.httpStatus,
         errorCode: error.code,
         delayMs,
-      });
+      }));
       const waited = await sleep(delayMs, signal);
       if (!waited) {
         return err(
@@ -626,8 +630,10 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   return { provider, baseUrl, redactor, request };
 }
 
+const BLANK = /^\s*$/;
+
 function parseJson(text: string): { kind: 'json'; value: unknown } | { kind: 'invalid' } {
-  if (text.trim() === '') return { kind: 'json', value: undefined };
+  if (BLANK.test(text)) return { kind: 'json', value: undefined };
   try {
     return { kind: 'json', value: JSON.parse(text) };
   } catch {

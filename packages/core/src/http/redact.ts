@@ -34,16 +34,16 @@ export function isSensitiveHeader(name: string): boolean {
  */
 export function createRedactor(secrets: () => readonly (string | null | undefined)[] = () => []): Redactor {
   // Every form of every secret, longest first; rebuilt only when the list of secrets changes.
-  let cachedKey: string | null = null;
+  let cachedSecrets: readonly (string | null | undefined)[] = [];
   let cachedForms: string[] = [];
   const forms = (): readonly string[] => {
-    const list = secrets().filter(
-      (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
-    );
-    const key = list.join('\u0000');
-    if (key !== cachedKey) {
-      cachedKey = key;
-      cachedForms = [...new Set(list.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    const current = secrets();
+    if (!sameList(current, cachedSecrets)) {
+      cachedSecrets = [...current];
+      const usable = current.filter(
+        (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+      );
+      cachedForms = [...new Set(usable.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     }
     return cachedForms;
   };
@@ -60,26 +60,27 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
    * Does anything in this value need redacting? A read-only scan that allocates nothing, so the
    * common case (a provider payload without secrets) costs no copy. Deep or cyclic values answer yes.
    */
-  const needsRedaction = (node: unknown, depth: number): boolean => {
+  const needsRedaction = (node: unknown, secretForms: readonly string[], depth: number): boolean => {
     if (typeof node === 'string') {
       if (CREDENTIAL_TEST_PATTERN.test(node)) return true;
-      for (const form of forms()) if (node.includes(form)) return true;
+      for (const form of secretForms) if (node.includes(form)) return true;
       return false;
     }
     if (typeof node !== 'object' || node === null) return false;
     if (depth > 32) return true;
-    if (Array.isArray(node)) return node.some((item) => needsRedaction(item, depth + 1));
+    if (Array.isArray(node)) return node.some((item) => needsRedaction(item, secretForms, depth + 1));
     for (const key in node) {
       if (!Object.hasOwn(node, key)) continue;
       const child = (node as Record<string, unknown>)[key];
-      if (SENSITIVE_FIELD_PATTERN.test(key) && child !== null && child !== undefined) return true;
-      if (needsRedaction(child, depth + 1)) return true;
+      if (child === null || child === undefined) continue;
+      if (SENSITIVE_FIELD_PATTERN.test(key)) return true;
+      if (needsRedaction(child, secretForms, depth + 1)) return true;
     }
     return false;
   };
 
   const value = <T>(input: T): T => {
-    if (typeof input === 'object' && input !== null && !needsRedaction(input, 0)) return input;
+    if (typeof input === 'object' && input !== null && !needsRedaction(input, forms(), 0)) return input;
     const seen = new WeakSet<object>();
     const walk = (node: unknown, key: string | null): unknown => {
       if (key !== null && SENSITIVE_FIELD_PATTERN.test(key) && node !== null && node !== undefined) {
@@ -105,6 +106,12 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
   };
 
   return { text, value, headers };
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /**
