@@ -24,34 +24,30 @@ export const SOLARIS_ACR_STATUSES = [
 ] as const;
 export type SolarisAcrStatus = (typeof SOLARIS_ACR_STATUSES)[number];
 
+// Lenient fields are one transform step each rather than a chain of nullish/catch/transform
+// wrappers: the ACR is parsed on every closure and every ACR webhook (docs/performance.md).
+
 /** Docs say boolean; public clients model it as the string "true"/"false" (provider doc §2, C2/C3). */
-const payoutAllowedSchema = z
-  .union([z.boolean(), z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False'])])
-  .nullish()
-  .catch(null)
-  .transform((value) => {
-    if (value === null || value === undefined) return null;
-    if (typeof value === 'boolean') return value;
-    return value.toLowerCase() === 'true';
-  });
+const payoutAllowedSchema = z.transform((value): boolean | null => {
+  if (typeof value === 'boolean') return value;
+  // Only the spellings public clients use; any other value is no answer.
+  return typeof value === 'string' && PAYOUT_ALLOWED_SPELLINGS.has(value)
+    ? value.toLowerCase() === 'true'
+    : null;
+});
+const PAYOUT_ALLOWED_SPELLINGS = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
+
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** `{code, detail}`; the list example shows `{}`; also absent or null (provider doc §2). */
-const failureReasonSchema = z
-  .object({
-    code: z.string().nullish().catch(null),
-    detail: z.string().nullish().catch(null),
-  })
-  .nullish()
-  .catch(null)
-  .transform((value) =>
-    value?.code || value?.detail ? { code: value.code ?? null, detail: value.detail ?? null } : null,
-  );
+const failureReasonSchema = z.transform((value): { code: string | null; detail: string | null } | null => {
+  if (typeof value !== 'object' || value === null) return null;
+  const { code, detail } = value as Record<string, unknown>;
+  const failure = { code: textOrNull(code), detail: textOrNull(detail) };
+  return failure.code || failure.detail ? failure : null;
+});
 
-const optionalText = z
-  .string()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
+const optionalText = z.transform(textOrNull);
 
 const solarisAcrFieldsSchema = z.object({
   id: z.string().min(1),
@@ -72,9 +68,13 @@ export type SolarisAcr = z.output<typeof solarisAcrFieldsSchema> & {
 };
 
 /** Validates the fields closekit reads and keeps the untouched payload beside them. */
-export const solarisAcrSchema: z.ZodType<SolarisAcr> = z.unknown().transform((input, context) => {
+export const solarisAcrSchema: z.ZodType<SolarisAcr> = z.transform((input, context) => {
   const parsed = solarisAcrFieldsSchema.safeParse(input);
-  if (parsed.success) return { ...parsed.data, raw: input };
+  if (parsed.success) {
+    // zod built this object for us alone: adding `raw` to it saves copying every field.
+    const acr: SolarisAcr = Object.assign(parsed.data, { raw: input });
+    return acr;
+  }
   for (const issue of parsed.error.issues) {
     context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   }

@@ -45,7 +45,12 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
   const now = settings.now ?? (() => Date.now());
   const { clientId, clientSecret, transport, tokenUrl } = settings;
   const basic = clientId && clientSecret ? solarisBasicCredential(clientId, clientSecret) : null;
-  let cached: { token: string; refreshAt: number } | null = null;
+  // The answer for the cached token is built once and handed to every call until it is replaced.
+  let cached: {
+    token: string;
+    refreshAt: number;
+    headers: ResultAsync<Record<string, string>, ClosureError>;
+  } | null = null;
   let inFlight: Promise<string | ClosureError> | null = null;
 
   const requestToken = (): Promise<string | ClosureError> =>
@@ -64,7 +69,11 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
       })
       .match(
         ({ data }) => {
-          cached = { token: data.access_token, refreshAt: refreshTime(data) };
+          cached = {
+            token: data.access_token,
+            refreshAt: refreshTime(data),
+            headers: okAsync(bearer(data.access_token)),
+          };
           return data.access_token;
         },
         (error) => error,
@@ -100,7 +109,7 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
         );
       }
       if (forceRefresh && !inFlight) cached = null;
-      if (cached && now() < cached.refreshAt) return okAsync(bearer(cached.token));
+      if (cached && now() < cached.refreshAt) return cached.headers;
       return ResultAsync.fromSafePromise(abortable(sharedRefresh(), signal)).andThen((outcome) =>
         typeof outcome === 'string' ? okAsync(bearer(outcome)) : errAsync(outcome),
       );

@@ -39,19 +39,24 @@ export type ClosureFailure = z.infer<typeof closureFailureSchema>;
 /** Fields every adapter must know; the rest default to "unknown" (null / empty). */
 export type ClosureInit = Pick<Closure, 'provider' | 'closureId' | 'accountId' | 'state'> & Partial<Closure>;
 
-/** Builds a Closure with explicit nulls for whatever the provider did not say. */
+/** Builds a Closure with explicit nulls for whatever the provider did not say (or said as undefined). */
 export function createClosure(init: ClosureInit): Closure {
+  // Field by field rather than spread over defaults: one object shape for every closure, and an
+  // `undefined` in `init` still becomes the documented null.
   return {
-    reason: { unified: null, raw: null },
-    initiatedBy: 'unknown',
-    created: null,
-    blockers: [],
-    failure: null,
-    legalClosureDate: null,
-    technicalClosureDate: null,
-    payoutAllowed: null,
-    updatedAt: null,
-    raw: null,
-    ...init,
+    provider: init.provider,
+    closureId: init.closureId,
+    accountId: init.accountId,
+    state: init.state,
+    reason: init.reason ?? { unified: null, raw: null },
+    initiatedBy: init.initiatedBy ?? 'unknown',
+    created: init.created ?? null,
+    blockers: init.blockers ?? [],
+    failure: init.failure ?? null,
+    legalClosureDate: init.legalClosureDate ?? null,
+    technicalClosureDate: init.technicalClosureDate ?? null,
+    payoutAllowed: init.payoutAllowed ?? null,
+    updatedAt: init.updatedAt ?? null,
+    raw: init.raw ?? null,
   };
 }

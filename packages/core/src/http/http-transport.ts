@@ -269,12 +269,13 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     let status: number | null = null;
     let answer: { response: Response; read: BodyReadResult };
     try {
-      const outgoing = await prepareRequest(spec, url, {
+      const unsigned = buildRequest(spec, url, {
         accept: 'application/json',
         ...spec.headers,
         ...fresh,
         ...authHeaders,
       });
+      const outgoing = spec.prepare ? await sign(spec.prepare, unsigned) : ok(unsigned);
       if (outgoing.isErr()) return { kind: 'final', error: outgoing.error, sentRequestId };
       context.started = performance.now();
       callHook(settings.hooks?.onRequest, () => requestEvent(context));
@@ -314,12 +315,12 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     return { ...outcome, sentRequestId: context.sentRequestId };
   }
 
-  /** Headers, body and the adapter's signer: the request exactly as it will leave. */
-  async function prepareRequest<T>(
+  /** Headers and body: the request as the adapter described it. */
+  function buildRequest<T>(
     spec: HttpRequestSpec<T>,
     url: string,
     headers: Record<string, string>,
-  ): Promise<Result<OutgoingRequest, ClosureError>> {
+  ): OutgoingRequest {
     let body: string | undefined;
     if (spec.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -328,10 +329,16 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       headers['content-type'] = 'application/json';
       body = JSON.stringify(spec.json);
     }
-    const outgoing: OutgoingRequest = { method: spec.method, url, headers, body };
-    if (!spec.prepare) return ok(outgoing);
+    return { method: spec.method, url, headers, body };
+  }
+
+  /** The adapter's last step before sending (a body signer); a signer that throws sends nothing. */
+  async function sign(
+    prepare: NonNullable<HttpRequestSpec<unknown>['prepare']>,
+    request: OutgoingRequest,
+  ): Promise<Result<OutgoingRequest, ClosureError>> {
     try {
-      return ok(await spec.prepare(outgoing));
+      return ok(await prepare(request));
     } catch (cause) {
       return err(fail('INVALID_REQUEST', 'the request signer failed', { cause }));
     }
@@ -522,22 +529,22 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       );
     }
 
+    // Credentials go only where they may: checked each time the adapter hands some over.
+    const sendable = (headers: Result<Record<string, string>, ClosureError>) => {
+      const problem = headers.isOk() ? credentialProblemFor(url) : null;
+      return problem
+        ? err(
+            fail('INVALID_REQUEST', `refusing to send credentials: the URL ${problem}`, { retryable: false }),
+          )
+        : headers;
+    };
     let authHeaders: Record<string, string> = {};
     let reauthenticated = false;
-    const authorize = async (force: boolean): Promise<Result<void, ClosureError>> => {
-      if (!spec.authorize) return ok(undefined);
-      const headers = await spec.authorize(force);
-      if (headers.isErr()) return err(headers.error);
-      const problem = credentialProblemFor(url);
-      if (problem)
-        return err(
-          fail('INVALID_REQUEST', `refusing to send credentials: the URL ${problem}`, { retryable: false }),
-        );
-      authHeaders = headers.value;
-      return ok(undefined);
-    };
-    const authorized = await authorize(false);
-    if (authorized.isErr()) return err(authorized.error);
+    if (spec.authorize) {
+      const authorized = sendable(await spec.authorize(false));
+      if (authorized.isErr()) return err(authorized.error);
+      authHeaders = authorized.value;
+    }
 
     for (let attemptIndex = 0; ; attemptIndex++) {
       const outcome = await attempt(spec, url, attemptIndex + 1, authHeaders, signal, timeoutMs);
@@ -547,8 +554,9 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         // A 401 means the credential was refused before anything happened: refresh once and replay.
         if (reauthenticated || !spec.authorize) return err(outcome.error);
         reauthenticated = true;
-        const refreshed = await authorize(true);
+        const refreshed = sendable(await spec.authorize(true));
         if (refreshed.isErr()) return err(refreshed.error);
+        authHeaders = refreshed.value;
         attemptIndex--;
         continue;
       }

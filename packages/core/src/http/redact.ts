@@ -9,6 +9,8 @@ const SENSITIVE_FIELD_PATTERN =
 /** Credentials in Authorization-header syntax, wherever they are echoed. */
 const CREDENTIAL_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const CREDENTIAL_TEST_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/i;
+/** The shortest text CREDENTIAL_PATTERN can match ("basic" or "bearer", a space, 8 characters). */
+const MIN_CREDENTIAL_LENGTH = 'basic '.length + 8;
 
 export const REDACTED = '[REDACTED]';
 const MIN_SECRET_LENGTH = 4;
@@ -62,8 +64,9 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
    */
   const needsRedaction = (node: unknown, secretForms: readonly string[], depth: number): boolean => {
     if (typeof node === 'string') {
-      if (CREDENTIAL_TEST_PATTERN.test(node)) return true;
-      for (const form of secretForms) if (node.includes(form)) return true;
+      if (node.length >= MIN_CREDENTIAL_LENGTH && CREDENTIAL_TEST_PATTERN.test(node)) return true;
+      // Forms are longest first: only those that fit in the string are looked for.
+      for (const form of secretForms) if (form.length <= node.length && node.includes(form)) return true;
       return false;
     }
     if (typeof node !== 'object' || node === null) return false;
