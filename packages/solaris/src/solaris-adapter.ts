@@ -282,7 +282,7 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
     if (body.isErr()) return err(body.error);
 
     const startedAt = Date.now();
-    const created = await transport.request(
+    const created = await transport.send(
       {
         operation: 'closeAccount',
         method: 'POST',

@@ -155,7 +155,8 @@ interface AttemptContext<T> {
   attemptNumber: number;
   sentRequestId: string | null;
   callerSignal: AbortSignal | undefined;
-  timeoutSignal: AbortSignal;
+  /** Set when the attempt's timer starts. */
+  timeoutSignal: AbortSignal | null;
   timeoutMs: number;
   /** performance.now() when the request left. */
   started: number;
@@ -166,6 +167,11 @@ export interface HttpTransport {
   readonly baseUrl: string;
   readonly redactor: Redactor;
   request<T>(spec: HttpRequestSpec<T>, options?: CallOptions): ResultAsync<HttpSuccess<T>, ClosureError>;
+  /**
+   * `request` as a plain promise of a Result, for adapters written as async functions: awaiting
+   * it costs one promise step where awaiting a ResultAsync costs several. Never rejects.
+   */
+  send<T>(spec: HttpRequestSpec<T>, options?: CallOptions): Promise<Result<HttpSuccess<T>, ClosureError>>;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -211,6 +217,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   };
 
   const buildUrl = (spec: HttpRequestSpec<unknown>): string => {
+    if (spec.url === undefined && spec.query === undefined) return `${baseUrl}${spec.path ?? ''}`;
     const query = Object.entries(spec.query ?? {}).filter(([, value]) => value !== undefined);
     // The common case (the validated baseUrl plus an adapter-encoded path) needs no URL parsing.
     if (spec.url === undefined && query.length === 0) return `${baseUrl}${spec.path ?? ''}`;
@@ -241,42 +248,22 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
    * nothing for failures is built before one happens: this is the path every closure takes.
    */
   async function attempt<T>(
-    spec: HttpRequestSpec<T>,
-    url: string,
-    attemptNumber: number,
-    authHeaders: Record<string, string>,
-    callerSignal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<AttemptOutcome<T> & { sentRequestId: string | null }> {
-    // Correlation headers are new on every attempt; the first one's value identifies the attempt.
-    const fresh = spec.perAttemptHeaders?.();
-    const sentRequestId = fresh ? (Object.values(fresh)[0] ?? null) : null;
+    context: AttemptContext<T>,
+    headers: Record<string, string>,
+  ): Promise<AttemptOutcome<T>> {
+    const { spec, timeoutMs, callerSignal } = context;
     const timeout = new AbortController();
+    context.timeoutSignal = timeout.signal;
     const timer = setTimeout(
       () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
       timeoutMs,
     );
-    const context: AttemptContext<T> = {
-      spec,
-      url,
-      attemptNumber,
-      sentRequestId,
-      callerSignal,
-      timeoutSignal: timeout.signal,
-      timeoutMs,
-      started: 0,
-    };
     let status: number | null = null;
     let answer: { response: Response; read: BodyReadResult };
     try {
-      const unsigned = buildRequest(spec, url, {
-        accept: 'application/json',
-        ...spec.headers,
-        ...fresh,
-        ...authHeaders,
-      });
+      const unsigned = buildRequest(spec, context.url, headers);
       const outgoing = spec.prepare ? await sign(spec.prepare, unsigned) : ok(unsigned);
-      if (outgoing.isErr()) return { kind: 'final', error: outgoing.error, sentRequestId };
+      if (outgoing.isErr()) return { kind: 'final', error: outgoing.error };
       context.started = performance.now();
       callHook(settings.hooks?.onRequest, () => requestEvent(context));
       const response = await fetchImpl(outgoing.value.url, {
@@ -296,12 +283,12 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     return settle(context, classify(spec, answer.response, answer.read), status);
   }
 
-  /** Reports the attempt to the onResponse hook and labels it with the correlation id it sent. */
+  /** Reports the attempt to the onResponse hook. */
   function settle<T>(
     context: AttemptContext<T>,
     outcome: AttemptOutcome<T>,
     status: number | null,
-  ): AttemptOutcome<T> & { sentRequestId: string | null } {
+  ): AttemptOutcome<T> {
     const hook = settings.hooks?.onResponse;
     if (hook) {
       const errorCode = outcome.kind === 'success' ? null : outcome.error.code;
@@ -312,7 +299,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         errorCode,
       }));
     }
-    return { ...outcome, sentRequestId: context.sentRequestId };
+    return outcome;
   }
 
   /** Headers and body: the request as the adapter described it. */
@@ -374,7 +361,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         ),
       };
     }
-    if (context.timeoutSignal.aborted) {
+    if (context.timeoutSignal?.aborted) {
       return {
         kind: 'unknown',
         error: fail('TIMEOUT', `${spec.operation} got no complete answer within ${context.timeoutMs} ms`, {
@@ -494,22 +481,27 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       : { kind: 'unknown', error, retryAfterMs };
   }
 
-  function request<T>(
+  function send<T>(
     spec: HttpRequestSpec<T>,
     options: CallOptions = {},
-  ): ResultAsync<HttpSuccess<T>, ClosureError> {
-    return new ResultAsync(
-      runUnsafe(spec, options).catch((cause: unknown) =>
-        // Defensive: nothing below should throw, but a bug must still end as a value.
-        err(
-          fail(
-            spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'PROVIDER_ERROR',
-            `${spec.operation} failed unexpectedly`,
-            { cause, retryable: false },
-          ),
+  ): Promise<Result<HttpSuccess<T>, ClosureError>> {
+    return runUnsafe(spec, options).catch((cause: unknown) =>
+      // Defensive: nothing below should throw, but a bug must still end as a value.
+      err(
+        fail(
+          spec.retryMode === 'reconcile' ? 'OUTCOME_UNKNOWN' : 'PROVIDER_ERROR',
+          `${spec.operation} failed unexpectedly`,
+          { cause, retryable: false },
         ),
       ),
     );
+  }
+
+  function request<T>(
+    spec: HttpRequestSpec<T>,
+    options?: CallOptions,
+  ): ResultAsync<HttpSuccess<T>, ClosureError> {
+    return new ResultAsync(send(spec, options));
   }
 
   async function runUnsafe<T>(
@@ -547,7 +539,24 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     }
 
     for (let attemptIndex = 0; ; attemptIndex++) {
-      const outcome = await attempt(spec, url, attemptIndex + 1, authHeaders, signal, timeoutMs);
+      // Correlation headers are new on every attempt; the first one's value identifies the attempt.
+      const fresh = spec.perAttemptHeaders?.();
+      const context: AttemptContext<T> = {
+        spec,
+        url,
+        attemptNumber: attemptIndex + 1,
+        sentRequestId: fresh ? (Object.values(fresh)[0] ?? null) : null,
+        callerSignal: signal,
+        timeoutSignal: null,
+        timeoutMs,
+        started: 0,
+      };
+      const outcome = await attempt(context, {
+        accept: 'application/json',
+        ...spec.headers,
+        ...fresh,
+        ...authHeaders,
+      });
       if (outcome.kind === 'success') return ok(outcome.value);
       if (outcome.kind === 'final') return err(outcome.error);
       if (outcome.kind === 'unauthorized') {
@@ -584,7 +593,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         url,
         attempt: attemptIndex + 1,
         idempotencyKey: spec.idempotencyKey ?? null,
-        requestId: outcome.sentRequestId,
+        requestId: context.sentRequestId,
         providerRequestId: error.requestId,
         status: error.httpStatus,
         errorCode: error.code,
@@ -635,7 +644,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     });
   }
 
-  return { provider, baseUrl, redactor, request };
+  return { provider, baseUrl, redactor, request, send };
 }
 
 const BLANK = /^\s*$/;
