@@ -13,7 +13,6 @@ import {
   commonAdapterSettingsSchema,
   createClosure,
   createHttpTransport,
-  type HttpRequestSpec,
   listClosuresQuerySchema,
   type OutgoingRequest,
   parseSettingsOrThrow,
@@ -159,26 +158,31 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
           ),
         );
 
-  const read = <T>(operation: string, path: string, responseSchema: z.ZodType<T>, options?: CallOptions) =>
-    transport
-      .request(
-        {
-          operation,
-          method: 'GET',
-          path,
-          responseSchema,
-          retryMode: 'safe',
-          perAttemptHeaders,
-          translateError: translateEmbeddedPaymentsError,
-        },
-        options,
-      )
-      .map(({ data }) => data);
+  const read = async <T>(
+    operation: string,
+    path: string,
+    responseSchema: z.ZodType<T>,
+    options?: CallOptions,
+  ): Promise<Result<T, ClosureError>> => {
+    const answer = await transport.send(
+      {
+        operation,
+        method: 'GET',
+        path,
+        responseSchema,
+        retryMode: 'safe',
+        perAttemptHeaders,
+        translateError: translateEmbeddedPaymentsError,
+      },
+      options,
+    );
+    return answer.map(({ data }) => data);
+  };
 
   const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    read(operation, accountPath(accountId), wireAccountSchema, options);
+    new ResultAsync(read(operation, accountPath(accountId), wireAccountSchema, options));
   const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    read(operation, balancesPath(accountId), wireBalancesSchema, options);
+    new ResultAsync(read(operation, balancesPath(accountId), wireBalancesSchema, options));
 
   const accountClosure = (
     account: WireAccount,
@@ -232,12 +236,13 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
 
   /** After an unknown outcome: PENDING_CLOSE/CLOSED mean the close took effect; OPEN means resend. */
   const reconcileClose =
-    (accountId: string, options?: CallOptions) => (): ResultAsync<ReconcileOutcome<Closure>, ClosureError> =>
+    (accountId: string, options?: CallOptions) =>
+    (): ResultAsync<ReconcileOutcome<CloseOutcome>, ClosureError> =>
       getAccount(accountId, 'closeAccount (read-back)', { ...options, signal: options?.signal }).andThen(
-        (account): Result<ReconcileOutcome<Closure>, ClosureError> => {
+        (account): Result<ReconcileOutcome<CloseOutcome>, ClosureError> => {
           if (isClosingOrClosed(account.state)) {
             const closure = accountClosure(account, { created: null });
-            if (closure) return ok({ applied: true, value: closure });
+            if (closure) return ok({ applied: true, value: { readBack: closure } });
           }
           if (account.state.trim().toUpperCase() === 'OPEN') return ok({ applied: false });
           return err(
@@ -259,9 +264,9 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     accountId: string,
     wasOpen: boolean,
     options?: CallOptions,
-  ): ResultAsync<never, ClosureError> => {
+  ): Promise<ClosureError> => {
     const operation = 'closeAccount (read-back after refusal)';
-    const explained = getAccount(accountId, operation, options)
+    return getAccount(accountId, operation, options)
       .andThen((account) => closureWithBalances(account, wasOpen ? true : null, operation, options))
       .match(
         ({ closure, balances }) => {
@@ -286,84 +291,104 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
             details: { ...asRecord(error.details), readBackFailed: readBackError.toJSON() },
           }),
       );
-    return ResultAsync.fromSafePromise(explained).andThen((refusal) => errAsync(refusal));
   };
 
-  const sendClose = (
+  const sendClose = async (
     accountId: string,
     wireReason: string,
     wasOpen: boolean,
     idempotencyKey: string,
     options?: CallOptions,
-  ) => {
+  ): Promise<Result<Closure, ClosureError>> => {
     const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, wireReason);
-    const spec: HttpRequestSpec<Closure> = {
-      operation: 'closeAccount',
-      method,
-      path: accountPath(accountId),
-      json: body,
-      responseSchema: wireCloseResponseSchema.transform((wire) =>
-        closeResponseClosure(wire, accountId, wireReason),
-      ),
-      // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
-      retryMode: 'reconcile',
-      reconcile: reconcileClose(accountId, options),
-      // EP takes no idempotency header: the key (the caller's, else one per call) labels hook events.
-      idempotencyKey,
-      perAttemptHeaders,
-      translateError: translateEmbeddedPaymentsError,
-      prepare: settings.signRequest,
-    };
-    return transport
-      .request(spec, options)
-      .map(({ data }) => data)
-      .orElse((error) => {
-        const status = error.httpStatus;
-        const refusal =
-          status !== null && status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
-        return refusal ? explainRefusal(error, accountId, wasOpen, options) : errAsync(error);
-      });
+    const sent = await transport.send(
+      {
+        operation: 'closeAccount',
+        method,
+        path: accountPath(accountId),
+        json: body,
+        responseSchema: closeOutcomeSchema,
+        // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
+        retryMode: 'reconcile',
+        reconcile: reconcileClose(accountId, options),
+        // EP takes no idempotency header: the key (the caller's, else one per call) labels hook events.
+        idempotencyKey,
+        perAttemptHeaders,
+        translateError: translateEmbeddedPaymentsError,
+        prepare: settings.signRequest,
+      },
+      options,
+    );
+    if (sent.isOk()) {
+      const { data } = sent.value;
+      return ok(
+        'accepted' in data ? closeResponseClosure(data.accepted, accountId, wireReason) : data.readBack,
+      );
+    }
+    const error = sent.error;
+    const status = error.httpStatus;
+    const refusal =
+      status !== null && status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
+    return err(refusal ? await explainRefusal(error, accountId, wasOpen, options) : error);
   };
 
-  const preflightThenClose = (
+  const preflightThenClose = async (
     accountId: string,
     wireReason: string,
     idempotencyKey: string,
     options?: CallOptions,
-  ): ResultAsync<Closure, ClosureError> => {
+  ): Promise<Result<Closure, ClosureError>> => {
     const operation = 'closeAccount (pre-flight)';
-    return getAccount(accountId, operation, options).andThen((account) => {
-      const decision = decideFromAccount(account);
-      if (decision.kind === 'refuse') {
-        return errAsync(
-          fail(decision.code, `closeAccount refused before sending: ${decision.message}`, {
-            closure: accountClosure(account, { created: false }),
-            details: { preflight: true, category: account.category, state: account.state },
-          }),
-        );
-      }
-      if (decision.kind === 'existing') {
-        // Already PENDING_CLOSE: the close is in J.P. Morgan's hands; sending again would only re-apply restrictions.
-        return closureWithBalances(account, false, operation, options).andThen(({ closure }) =>
-          closure
-            ? okAsync(closure)
-            : errAsync(fail('INVALID_RESPONSE', `account ${accountId} has no closure`)),
-        );
-      }
-      return getBalances(accountId, operation, options).andThen((balances) => {
-        const blockers = balanceBlockers(balances);
-        if (blockers.length > 0) {
-          return errAsync(
-            fail(
-              'NON_ZERO_BALANCE',
-              `closeAccount refused before sending: account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
-              { details: { preflight: true, blockers, balances } },
-            ),
-          );
-        }
-        return sendClose(accountId, wireReason, true, idempotencyKey, options);
-      });
-    });
+    const read = await getAccount(accountId, operation, options);
+    if (read.isErr()) return err(read.error);
+    const account = read.value;
+    const decision = decideFromAccount(account);
+    if (decision.kind === 'refuse') {
+      return err(
+        fail(decision.code, `closeAccount refused before sending: ${decision.message}`, {
+          closure: accountClosure(account, { created: false }),
+          details: { preflight: true, category: account.category, state: account.state },
+        }),
+      );
+    }
+    if (decision.kind === 'existing') {
+      // Already PENDING_CLOSE: the close is in J.P. Morgan's hands; sending again would only re-apply restrictions.
+      const existing = await closureWithBalances(account, false, operation, options);
+      if (existing.isErr()) return err(existing.error);
+      const { closure } = existing.value;
+      return closure ? ok(closure) : err(fail('INVALID_RESPONSE', `account ${accountId} has no closure`));
+    }
+    const balances = await getBalances(accountId, operation, options);
+    if (balances.isErr()) return err(balances.error);
+    const blockers = balanceBlockers(balances.value);
+    if (blockers.length > 0) {
+      return err(
+        fail(
+          'NON_ZERO_BALANCE',
+          `closeAccount refused before sending: account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
+          { details: { preflight: true, blockers, balances: balances.value } },
+        ),
+      );
+    }
+    return sendClose(accountId, wireReason, true, idempotencyKey, options);
+  };
+
+  // One native async function rather than a chain of ResultAsync steps: this is the hot path
+  // (docs/performance.md).
+  const closeAccount = async (
+    request: unknown,
+    options?: CallOptions,
+  ): Promise<Result<Closure, ClosureError>> => {
+    const valid = validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' });
+    if (valid.isErr()) return err(valid.error);
+    const wireReason = reasons.toProvider(valid.value.reason);
+    if (wireReason.isErr()) return err(wireReason.error);
+    const accountId = checkAccountId(valid.value.accountId, 'closeAccount');
+    if (accountId.isErr()) return err(accountId.error);
+    const idempotencyKey = valid.value.idempotencyKey ?? randomUUID();
+    return preflightEnabled
+      ? preflightThenClose(accountId.value, wireReason.value, idempotencyKey, options)
+      : sendClose(accountId.value, wireReason.value, false, idempotencyKey, options);
   };
 
   const adapter: ClosureAdapter = {
@@ -378,20 +403,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     },
 
     closeAccount(request, options) {
-      return validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' })
-        .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
-        .andThen(({ valid, wireReason }) =>
-          checkAccountId(valid.accountId, 'closeAccount').map((accountId) => ({
-            accountId,
-            wireReason,
-            idempotencyKey: valid.idempotencyKey ?? randomUUID(),
-          })),
-        )
-        .asyncAndThen(({ accountId, wireReason, idempotencyKey }) =>
-          preflightEnabled
-            ? preflightThenClose(accountId, wireReason, idempotencyKey, options)
-            : sendClose(accountId, wireReason, false, idempotencyKey, options),
-        );
+      return new ResultAsync(closeAccount(request, options));
     },
 
     getClosure(ref, options) {
@@ -454,6 +466,15 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
   };
   return adapter;
 }
+
+/**
+ * What a close call ends with: the 202 body, or the closure a read-back found after an unknown
+ * outcome. One schema for every call: the closure is built from the body afterwards.
+ */
+type CloseOutcome = { accepted: WireCloseResponse } | { readBack: Closure };
+const closeOutcomeSchema: z.ZodType<CloseOutcome> = wireCloseResponseSchema.transform((accepted) => ({
+  accepted,
+}));
 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
 import { convertToEmbeddedPaymentsCloseRequest } from './convert-to-embedded-payments-close-request';
-import { isZeroAmount, wireBalancesSchema } from './embedded-payments-api';
+import { isZeroAmount, wireAccountSchema, wireBalancesSchema } from './embedded-payments-api';
 
 describe('wire schemas', () => {
   it('normalises v1 and v2 balances to one list, amounts as text', () => {
@@ -19,6 +19,21 @@ describe('wire schemas', () => {
     expect(
       wireBalancesSchema.safeParse({ items: [{ balances: [{ type: 'X', amount: 'lots' }] }] }).success,
     ).toBe(false);
+  });
+
+  it('keeps an account as sent: absent text stays absent, null stays null, a wrong type reads as null', () => {
+    const sent = {
+      id: 'acc1',
+      state: 'OPEN',
+      category: 'LIMITED_DDA',
+      closureReason: null,
+      updatedAt: 7,
+      extra: 'kept',
+    };
+    const account = wireAccountSchema.parse(sent);
+    expect(account).toEqual({ ...sent, updatedAt: null });
+    expect('createdAt' in account).toBe(false);
+    expect(wireAccountSchema.safeParse({ id: 'acc1', state: 'OPEN' }).success).toBe(false);
   });
 
   it('recognises zero in every spelling and nothing else', () => {

@@ -43,8 +43,14 @@ export const CLOSABLE_ACCOUNT_CATEGORIES: readonly string[] = ['LIMITED_DDA', 'L
 export const accountPath = (accountId: string) => `/accounts/${encodeURIComponent(accountId)}`;
 export const balancesPath = (accountId: string) => `${accountPath(accountId)}/balances`;
 
-// Absent stays absent and null stays null, so a parsed payload is still the payload (kept as `raw`).
-const optionalText = z.string().nullish().catch(null);
+/**
+ * A text field that may be missing: absent stays absent and null stays null, so a parsed payload
+ * is still the payload (kept as `raw`); any other type reads as null. One transform step rather
+ * than nullish/catch wrappers: accounts are parsed several times per closure (docs/performance.md).
+ */
+export const optionalText = z.transform((value: unknown): string | null | undefined =>
+  typeof value === 'string' || value === null || value === undefined ? value : null,
+);
 
 /** v1 restriction `{restrictionId, restrictionType}`; v2 adds reason and status. Types are open strings. */
 const restrictionSchema = z

@@ -16,7 +16,7 @@ import {
 } from '@closekit/core';
 import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER, optionalText } from './embedded-payments-api';
 import { mapEmbeddedPaymentsAccountToClosure } from './map-embedded-payments-account-to-closure';
 
 /** What a `webhookSignatureVerifier` is given. Header values are as received (first of repeats). */
@@ -51,8 +51,6 @@ export interface EmbeddedPaymentsWebhookSettings {
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 const SIGNATURE_HEADER = 'signature';
 
-// Absent stays absent and null stays null, so a parsed payload is still the payload (kept as `raw`).
-const optionalText = z.string().nullish().catch(null);
 const eventIdSchema = z.union([z.string().min(1), z.number().transform(String)]);
 
 /** `AccountCallbackEvent` (legacy spec EF-1.0.8): `type`, not `category`, and no closureReason. */
