@@ -1,5 +1,5 @@
 import { type CallOptions, ClosureError, type HttpErrorResponse, type HttpTransport } from '@closekit/core';
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { type MappedAccountStatus, mapUdara360AccountStatus } from './map-udara360-account-status';
 import { accountSearchResponseSchema, type Udara360AccountRecord } from './udara360-api';
 import type { AuthorizeFunction } from './udara360-auth';
@@ -32,69 +32,69 @@ export interface AccountReaderSettings {
 export type AccountReader = (
   accountNumber: string,
   options?: CallOptions,
-) => ResultAsync<AccountReadBack, ClosureError>;
+) => Promise<Result<AccountReadBack, ClosureError>>;
 
 /** Reads one account's status by account number; a safe GET, retried by the transport. */
 export function createAccountReader(settings: AccountReaderSettings): AccountReader {
   const { provider, transport } = settings;
-  return (accountNumber, options) =>
-    transport
-      .request(
-        {
-          operation: 'readAccount',
-          method: 'GET',
-          path: ACCOUNT_SEARCH_PATH,
-          query: { accountNumber, PageNumber: 1, PageSize: PAGE_SIZE },
-          responseSchema: accountSearchResponseSchema,
-          retryMode: 'safe',
-          authorize: settings.authorizer(),
-          translateError: settings.translateError,
-          interpret: (data, response) => {
-            if (data.status === false) {
-              if (data.statusCode !== null && NOT_FOUND_CODES.has(data.statusCode)) return ok(data);
-              return err(
-                translateUdara360StatusCode({
-                  provider,
-                  operation: 'readAccount',
-                  statusCode: data.statusCode,
-                  message: data.message === null ? null : transport.redactor.text(data.message),
-                  httpStatus: response.status,
-                }),
-              );
-            }
-            if (data.records === null) {
-              return err(
-                new ClosureError({
-                  code: 'INVALID_RESPONSE',
-                  provider,
-                  message: 'readAccount: the answer carries no account list or record',
-                  httpStatus: response.status,
-                }),
-              );
-            }
-            return ok(data);
-          },
+  return async (accountNumber, options) => {
+    const answer = await transport.send(
+      {
+        operation: 'readAccount',
+        method: 'GET',
+        path: ACCOUNT_SEARCH_PATH,
+        query: { accountNumber, PageNumber: 1, PageSize: PAGE_SIZE },
+        responseSchema: accountSearchResponseSchema,
+        retryMode: 'safe',
+        authorize: settings.authorizer(),
+        translateError: settings.translateError,
+        interpret: (data, response) => {
+          if (data.status === false) {
+            if (data.statusCode !== null && NOT_FOUND_CODES.has(data.statusCode)) return ok(data);
+            return err(
+              translateUdara360StatusCode({
+                provider,
+                operation: 'readAccount',
+                statusCode: data.statusCode,
+                message: data.message === null ? null : transport.redactor.text(data.message),
+                httpStatus: response.status,
+              }),
+            );
+          }
+          if (data.records === null) {
+            return err(
+              new ClosureError({
+                code: 'INVALID_RESPONSE',
+                provider,
+                message: 'readAccount: the answer carries no account list or record',
+                httpStatus: response.status,
+              }),
+            );
+          }
+          return ok(data);
         },
-        options,
-      )
-      .map(({ data }): AccountReadBack => {
-        if (data.status === false || data.records === null) {
-          return { kind: 'not-found', providerCode: data.statusCode, message: data.message };
-        }
-        // A search may match more than the exact number: only an exact match counts. A record
-        // without accountNumber is accepted only when it is the single answer.
-        const exact = data.records.find(
-          (record) => String(record.accountNumber ?? '').trim() === accountNumber,
-        );
-        const only =
-          data.records.length === 1 && data.records[0]?.accountNumber == null ? data.records[0] : undefined;
-        const record = exact ?? only;
-        if (!record) return { kind: 'not-found', providerCode: data.statusCode, message: data.message };
-        return {
-          kind: 'found',
-          accountNumber,
-          status: mapUdara360AccountStatus(record.accountStatus),
-          record: transport.redactor.value(record),
-        };
-      });
+      },
+      options,
+    );
+    return answer.map(({ data }): AccountReadBack => {
+      if (data.status === false || data.records === null) {
+        return { kind: 'not-found', providerCode: data.statusCode, message: data.message };
+      }
+      // A search may match more than the exact number: only an exact match counts. A record
+      // without accountNumber is accepted only when it is the single answer.
+      const exact = data.records.find(
+        (record) => String(record.accountNumber ?? '').trim() === accountNumber,
+      );
+      const only =
+        data.records.length === 1 && data.records[0]?.accountNumber == null ? data.records[0] : undefined;
+      const record = exact ?? only;
+      if (!record) return { kind: 'not-found', providerCode: data.statusCode, message: data.message };
+      return {
+        kind: 'found',
+        accountNumber,
+        status: mapUdara360AccountStatus(record.accountStatus),
+        record: transport.redactor.value(record),
+      };
+    });
+  };
 }

@@ -10,11 +10,12 @@ import {
   type ReconcileOutcome,
   settingOrEnv,
 } from '@closekit/core';
-import { err, errAsync, ok, okAsync, type ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
+import type { z } from 'zod';
 import { convertToUdara360CloseRequest } from './convert-to-udara360-close-request';
 import { createUdara360ReasonMap } from './map-udara360-closure-reason';
 import { type AccountReadBack, createAccountReader } from './udara360-account-lookup';
-import { normalizeStatusCode, postingResponseSchema } from './udara360-api';
+import { normalizeStatusCode, postingResponseSchema, type Udara360PostingResponse } from './udara360-api';
 import { createUdara360Auth } from './udara360-auth';
 import { type ClosureReasonSent, closureFromAccount, closureFromPosting } from './udara360-closure';
 import { translateUdara360HttpError, translateUdara360StatusCode } from './udara360-error';
@@ -35,8 +36,21 @@ import {
 
 export const CLOSE_ACCOUNT_PATH = '/api/postings/v1/closeaccount';
 
-/** What one closeaccount attempt established; only `closed` leaves the transport as a success. */
-type CloseVerdict = { kind: 'closed'; closure: Closure } | { kind: 'failed'; error: ClosureError };
+/**
+ * What a closeaccount call ends with: the posting answer, or the closure a read-back found after
+ * an unknown outcome. One schema for every call: the closure is built from the posting afterwards.
+ */
+/** A validated close request, ready to send. */
+interface ValidClose {
+  accountNumber: string;
+  reason: ClosureReasonSent & { raw: string };
+  idempotencyKey: string;
+}
+
+type CloseOutcome = { posting: Udara360PostingResponse } | { readBack: Closure };
+const closeOutcomeSchema: z.ZodType<CloseOutcome> = postingResponseSchema.transform((posting) => ({
+  posting,
+}));
 
 /**
  * Creates the Udara360 adapter. Throws one ClosureError listing every invalid setting. Missing
@@ -107,12 +121,12 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     );
   };
 
-  function sendClose(
+  async function sendClose(
     accountNumber: string,
     reason: ClosureReasonSent & { raw: string },
     idempotencyKey: string,
     options: CallOptions | undefined,
-  ): ResultAsync<Closure, ClosureError> {
+  ): Promise<Result<Closure, ClosureError>> {
     const wire = convertToUdara360CloseRequest({ accountNumber, closureReason: reason.raw, idempotencyKey });
     const { instrumentNumber } = wire.material;
     const closedByReadBack = (account: Extract<AccountReadBack, { kind: 'found' }>) =>
@@ -121,81 +135,99 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     // §7.4: after an unknown outcome, Closed -> success without a replay; verifiably open (or a
     // well-formed "no such account") -> the transport may replay the same request; anything
     // else -> the transport answers OUTCOME_UNKNOWN.
-    const reconcile = (): ResultAsync<ReconcileOutcome<CloseVerdict>, ClosureError> =>
-      readAccount(accountNumber, options).andThen((readBack) => {
+    const reconcile = (): ResultAsync<ReconcileOutcome<CloseOutcome>, ClosureError> =>
+      new ResultAsync(readAccount(accountNumber, options)).andThen((readBack) => {
         if (readBack.kind === 'not-found' || readBack.status.kind === 'open')
           return ok({ applied: false as const });
         if (readBack.status.kind === 'unknown') return err(unreadableStatus(readBack));
-        return ok({
-          applied: true as const,
-          value: { kind: 'closed' as const, closure: closedByReadBack(readBack) },
-        });
+        return ok({ applied: true as const, value: { readBack: closedByReadBack(readBack) } });
       });
 
     // A failure that may hide an applied closure is confirmed by one read, never replayed.
-    const confirm = (error: ClosureError): ResultAsync<Closure, ClosureError> =>
-      readAccount(accountNumber, options)
-        .mapErr((readError) => outcomeUnknown(error, readError))
-        .andThen((readBack) => {
-          if (readBack.kind === 'not-found' || readBack.status.kind === 'open') return err(error);
-          if (readBack.status.kind === 'unknown')
-            return err(outcomeUnknown(error, unreadableStatus(readBack)));
-          return ok(closedByReadBack(readBack));
-        });
+    const confirm = async (error: ClosureError): Promise<Result<Closure, ClosureError>> => {
+      const read = await readAccount(accountNumber, options);
+      if (read.isErr()) return err(outcomeUnknown(error, read.error));
+      const readBack = read.value;
+      if (readBack.kind === 'not-found' || readBack.status.kind === 'open') return err(error);
+      if (readBack.status.kind === 'unknown') return err(outcomeUnknown(error, unreadableStatus(readBack)));
+      return ok(closedByReadBack(readBack));
+    };
 
-    return transport
-      .request(
-        {
-          operation: 'closeAccount',
-          method: 'POST',
-          path: CLOSE_ACCOUNT_PATH,
-          headers: wire.headers,
-          json: wire.body,
-          // Success is status === true AND data.statusCode === "00", even on HTTP 200 (§2).
-          responseSchema: postingResponseSchema.transform((posting): CloseVerdict => {
-            const statusCode = posting.data?.statusCode;
-            if (posting.status === true && statusCode === '00') {
-              return {
-                kind: 'closed',
-                closure: closureFromPosting({
-                  provider,
-                  accountNumber,
-                  posting,
-                  instrumentNumber,
-                  reason,
-                  redactor: transport.redactor,
-                }),
-              };
-            }
-            return {
-              kind: 'failed',
-              error: translateUdara360StatusCode({
-                provider,
-                operation: 'closeAccount',
-                statusCode: normalizeStatusCode(statusCode),
-                message: posting.message ? transport.redactor.text(posting.message) : null,
-                httpStatus: 200,
-              }),
-            };
-          }),
-          retryMode: 'reconcile',
-          reconcile,
-          idempotencyKey,
-          authorize: auth.authorizer(),
-          translateError,
-          interpret: (verdict, response) =>
-            verdict.kind === 'closed'
-              ? ok(verdict)
-              : err(
-                  verdict.error.httpStatus === response.status
-                    ? verdict.error
-                    : verdict.error.with({ httpStatus: response.status }),
-                ),
+    const sent = await transport.send(
+      {
+        operation: 'closeAccount',
+        method: 'POST',
+        path: CLOSE_ACCOUNT_PATH,
+        headers: wire.headers,
+        json: wire.body,
+        responseSchema: closeOutcomeSchema,
+        retryMode: 'reconcile',
+        reconcile,
+        idempotencyKey,
+        authorize: auth.authorizer(),
+        translateError,
+        // Success is status === true AND data.statusCode === "00", even on HTTP 200 (§2).
+        interpret: (outcome, response) => {
+          if (!('posting' in outcome)) return ok(outcome);
+          const { posting } = outcome;
+          const statusCode = posting.data?.statusCode;
+          if (posting.status === true && statusCode === '00') return ok(outcome);
+          return err(
+            translateUdara360StatusCode({
+              provider,
+              operation: 'closeAccount',
+              statusCode: normalizeStatusCode(statusCode),
+              message: posting.message ? transport.redactor.text(posting.message) : null,
+              httpStatus: response.status,
+            }),
+          );
         },
-        options,
-      )
-      .andThen(({ data }) => (data.kind === 'closed' ? okAsync(data.closure) : errAsync(data.error)))
-      .orElse((error) => (needsConfirmation(error) ? confirm(error) : errAsync(error)));
+      },
+      options,
+    );
+    if (sent.isErr()) return needsConfirmation(sent.error) ? confirm(sent.error) : err(sent.error);
+    const { data } = sent.value;
+    if (!('posting' in data)) return ok(data.readBack);
+    return ok(
+      closureFromPosting({
+        provider,
+        accountNumber,
+        posting: data.posting,
+        instrumentNumber,
+        reason,
+        redactor: transport.redactor,
+      }),
+    );
+  }
+
+  // One native async function rather than a chain of ResultAsync steps: this is the hot path
+  // (docs/performance.md).
+  async function closeAccount(
+    { accountNumber, reason, idempotencyKey }: ValidClose,
+    options: CallOptions | undefined,
+  ): Promise<Result<Closure, ClosureError>> {
+    // §7.2 / §9: read the account first. An account already Closed is answered from the
+    // read (created: false) and nothing is sent: closing twice is irreversible territory
+    // whose answer Udara360 does not document, and it also answers a caller retrying after
+    // OUTCOME_UNKNOWN. An unreadable status stops here: its outcome could not be confirmed.
+    const read = await readAccount(accountNumber, options);
+    if (read.isErr()) return err(read.error);
+    const readBack = read.value;
+    if (readBack.kind === 'not-found') {
+      return err(
+        new ClosureError({
+          code: 'ACCOUNT_NOT_FOUND',
+          provider,
+          message: `closeAccount: Udara360 has no account ${accountNumber}; nothing was sent`,
+          providerCode: readBack.providerCode,
+        }),
+      );
+    }
+    if (readBack.status.kind === 'unknown') return err(unreadableStatus(readBack));
+    if (readBack.status.kind === 'closed') {
+      return ok(closureFromAccount({ provider, account: readBack, created: false }));
+    }
+    return sendClose(accountNumber, reason, idempotencyKey, options);
   }
 
   const adapter: ClosureAdapter = {
@@ -210,38 +242,19 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     },
 
     closeAccount(request, options) {
+      let valid: Result<ValidClose, ClosureError>;
       try {
-        return validateUdara360CloseRequest(request, provider)
-          .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
-          .asyncAndThen(({ valid, wireReason }) => {
-            const accountNumber = valid.accountId;
-            const idempotencyKey = valid.idempotencyKey ?? randomUUID();
-            const reason = { unified: valid.reason, raw: wireReason };
-            // §7.2 / §9: read the account first. An account already Closed is answered from the
-            // read (created: false) and nothing is sent: closing twice is irreversible territory
-            // whose answer Udara360 does not document, and it also answers a caller retrying after
-            // OUTCOME_UNKNOWN. An unreadable status stops here: its outcome could not be confirmed.
-            return readAccount(accountNumber, options).andThen((readBack) => {
-              if (readBack.kind === 'not-found') {
-                return errAsync(
-                  new ClosureError({
-                    code: 'ACCOUNT_NOT_FOUND',
-                    provider,
-                    message: `closeAccount: Udara360 has no account ${accountNumber}; nothing was sent`,
-                    providerCode: readBack.providerCode,
-                  }),
-                );
-              }
-              if (readBack.status.kind === 'unknown') return errAsync(unreadableStatus(readBack));
-              if (readBack.status.kind === 'closed') {
-                return okAsync(closureFromAccount({ provider, account: readBack, created: false }));
-              }
-              return sendClose(accountNumber, reason, idempotencyKey, options);
-            });
-          });
+        valid = validateUdara360CloseRequest(request, provider).andThen((input) =>
+          reasons.toProvider(input.reason).map((wireReason) => ({
+            accountNumber: input.accountId,
+            reason: { unified: input.reason, raw: wireReason },
+            idempotencyKey: input.idempotencyKey ?? randomUUID(),
+          })),
+        );
       } catch (cause) {
         return errAsync(unexpected('closeAccount', cause));
       }
+      return valid.isOk() ? new ResultAsync(closeAccount(valid.value, options)) : errAsync(valid.error);
     },
 
     getClosure(ref, options) {
@@ -258,7 +271,7 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
             );
           }
           const accountNumber = valid.accountId;
-          return readAccount(accountNumber, options).andThen((readBack) => {
+          return new ResultAsync(readAccount(accountNumber, options)).andThen((readBack) => {
             if (readBack.kind === 'not-found') {
               return errAsync(
                 new ClosureError({

@@ -9,7 +9,9 @@ export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Used when the answer carries neither tokenValiditySec nor a usable expirationTime (public code: 3600 s). */
 export const DEFAULT_TOKEN_VALIDITY_SEC = 3_600;
 
-export type AuthorizeFunction = (forceRefresh: boolean) => ResultAsync<Record<string, string>, ClosureError>;
+export type AuthorizeFunction = (
+  forceRefresh: boolean,
+) => Promise<Result<Record<string, string>, ClosureError>>;
 
 export interface Udara360Auth {
   /**
@@ -158,7 +160,7 @@ export function createUdara360Auth(settings: Udara360AuthSettings): Udara360Auth
         handedOut = token.accessToken;
         return ok({ authorization: `Bearer ${token.accessToken}` });
       };
-      return (forceRefresh) => ResultAsync.fromSafePromise(obtain(forceRefresh)).andThen((result) => result);
+      return obtain;
     },
     tokens: () => [cached?.accessToken, previousToken].filter((token): token is string => !!token),
   };

@@ -129,8 +129,15 @@ export interface HttpRequestSpec<T> {
   idempotencyKey?: string | null;
   /** Headers that must be new on every attempt (correlation ids). */
   perAttemptHeaders?: () => Record<string, string>;
-  /** Auth headers; called with true once after a 401 to force a fresh credential. */
-  authorize?: (forceRefresh: boolean) => ResultAsync<Record<string, string>, ClosureError>;
+  /**
+   * Auth headers; called with true once after a 401 to force a fresh credential. A ResultAsync or
+   * a plain promise of a Result.
+   */
+  authorize?: (
+    forceRefresh: boolean,
+  ) =>
+    | ResultAsync<Record<string, string>, ClosureError>
+    | Promise<Result<Record<string, string>, ClosureError>>;
   /** Turns a non-2xx response into the neutral error (the adapter's table). */
   translateError: (response: HttpErrorResponse) => ClosureError;
   /** A 2xx body that still reports failure (Udara statusCode). Retryable errors count as unknown outcomes. */
