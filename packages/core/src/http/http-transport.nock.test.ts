@@ -41,6 +41,23 @@ const spec = (overrides: Partial<HttpRequestSpec<{ id: string }>> = {}): HttpReq
 });
 
 describe('transport with nock (native fetch interception)', () => {
+  it('encodes query parameters, skips undefined ones and merges them into a URL that has a query', async () => {
+    const seen: string[] = [];
+    nock(BASE)
+      .get(/.*/)
+      .times(2)
+      .reply((uri) => {
+        seen.push(uri);
+        return [200, { id: 'c_1' }];
+      });
+    const read = { method: 'GET' as const, json: undefined, headers: {}, retryMode: 'safe' as const };
+    await transport.request(
+      spec({ ...read, path: '/v1/closures', query: { 'filter[a]': 'x y&z', page: 2, skipped: undefined } }),
+    );
+    await transport.request(spec({ ...read, url: `${BASE}/v1/other?a=1&keep=yes`, query: { a: 3, b: 'é' } }));
+    expect(seen).toEqual(['/v1/closures?filter%5Ba%5D=x+y%26z&page=2', '/v1/other?a=3&keep=yes&b=%C3%A9']);
+  });
+
   it('sends the exact request and retries 5xx with the same idempotency key', async () => {
     const keys: string[] = [];
     const scope = nock(BASE, {

@@ -224,13 +224,22 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
   };
 
   const buildUrl = (spec: HttpRequestSpec<unknown>): string => {
-    if (spec.url === undefined && spec.query === undefined) return `${baseUrl}${spec.path ?? ''}`;
-    const query = Object.entries(spec.query ?? {}).filter(([, value]) => value !== undefined);
-    // The common case (the validated baseUrl plus an adapter-encoded path) needs no URL parsing.
-    if (spec.url === undefined && query.length === 0) return `${baseUrl}${spec.path ?? ''}`;
-    const url = new URL(spec.url ?? `${baseUrl}${spec.path ?? ''}`);
-    for (const [key, value] of query) url.searchParams.set(key, String(value));
-    return url.toString();
+    const base = spec.url ?? `${baseUrl}${spec.path ?? ''}`;
+    if (spec.query === undefined) return base;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(spec.query)) {
+      if (value !== undefined) query.set(key, String(value));
+    }
+    const encoded = query.toString();
+    if (encoded === '') return base;
+    // A URL that already has a query is merged by the URL parser (a repeated key is replaced);
+    // the common case, a path without one, only needs the parameters appended.
+    if (base.includes('?') || base.includes('#')) {
+      const url = new URL(base);
+      for (const [key, value] of query) url.searchParams.set(key, value);
+      return url.toString();
+    }
+    return `${base}?${encoded}`;
   };
 
   // Whether credentials may go to a URL depends only on its scheme, userinfo and host.
