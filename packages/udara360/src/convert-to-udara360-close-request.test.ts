@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   convertToUdara360CloseRequest,
@@ -38,6 +40,23 @@ describe('convertToUdara360CloseRequest', () => {
       expect(material.instrumentNumber).toMatch(GUID);
       expect(material.instrumentNumber.length).toBeLessThanOrEqual(INSTRUMENT_NUMBER_MAX_LENGTH);
     }
+  });
+
+  it('matches an independent byte-level derivation for any key (SHA-256, version 8, RFC variant)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 255 }), (key) => {
+        const sha = (purpose: string) =>
+          createHash('sha256').update(`closekit/udara360/${purpose}\n${key}`).digest();
+        const bytes = sha('instrument-number').subarray(0, 16);
+        bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
+        bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+        const hex = bytes.toString('hex');
+        expect(deriveUdara360IdempotencyMaterial(key)).toEqual({
+          requestReference: `ck-${sha('request-reference').toString('hex')}`,
+          instrumentNumber: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+        });
+      }),
+    );
   });
 
   it('is stable across releases (a known vector: callers may recompute it to find a posting)', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Udara360CloseAccountBody } from './udara360-api';
 
 /** `Request-Reference` holds at most 100 characters ([REQ], providers/udara360.md §2, §7). */
@@ -16,8 +16,17 @@ export interface Udara360IdempotencyMaterial {
   instrumentNumber: string;
 }
 
-const digest = (purpose: string, idempotencyKey: string) =>
-  createHash('sha256').update(`closekit/udara360/${purpose}\n${idempotencyKey}`).digest();
+/**
+ * Hex SHA-256. `crypto.hash` (Node 20.12 and later) hashes in one call without building a Hash
+ * object, which shows on a path taken by every close; earlier Node 20 releases use `createHash`.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+const digestHex = (purpose: string, idempotencyKey: string) =>
+  sha256Hex(`closekit/udara360/${purpose}\n${idempotencyKey}`);
 
 /**
  * The Request-Reference header and instrumentNumber of one logical close, derived from its
@@ -26,19 +35,12 @@ const digest = (purpose: string, idempotencyKey: string) =>
  * Udara360 portal. The two values use separate hashes so neither reveals the other.
  */
 export function deriveUdara360IdempotencyMaterial(idempotencyKey: string): Udara360IdempotencyMaterial {
-  const requestReference = `ck-${digest('request-reference', idempotencyKey).toString('hex')}`;
-  const bytes = digest('instrument-number', idempotencyKey).subarray(0, 16);
-  // RFC 9562 §5.8: version 8 (custom) and the RFC variant, so it is a well-formed GUID.
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  const instrumentNumber = [
-    hex.slice(0, 8),
-    hex.slice(8, 12),
-    hex.slice(12, 16),
-    hex.slice(16, 20),
-    hex.slice(20, 32),
-  ].join('-');
+  const requestReference = `ck-${digestHex('request-reference', idempotencyKey)}`;
+  // The first 16 bytes of the second digest, as a GUID. RFC 9562 §5.8: version 8 (custom) is the
+  // high nibble of byte 6, and the RFC variant sets the top two bits of byte 8 to 10.
+  const hex = digestHex('instrument-number', idempotencyKey);
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  const instrumentNumber = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   return { requestReference, instrumentNumber };
 }
 
