@@ -41,6 +41,24 @@ const spec = (overrides: Partial<HttpRequestSpec<{ id: string }>> = {}): HttpReq
 });
 
 describe('transport with nock (native fetch interception)', () => {
+  it('sends nothing when the signer throws or the body cannot be serialised, and says which', async () => {
+    const scope = nock(BASE).post('/v1/closures').reply(201, { id: 'c_1' });
+    const failingSigner = await transport.request(
+      spec({
+        retryMode: 'reconcile',
+        prepare: () => {
+          throw new Error('kms unavailable');
+        },
+      }),
+    );
+    expect(failingSigner._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+    expect(failingSigner._unsafeUnwrapErr().message).toContain('signer');
+    const unserialisable = await transport.request(spec({ retryMode: 'reconcile', json: { amount: 10n } }));
+    expect(unserialisable._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
+    expect(unserialisable._unsafeUnwrapErr().message).toContain('cannot be serialised');
+    expect(scope.isDone()).toBe(false);
+  });
+
   it('encodes query parameters, skips undefined ones and merges them into a URL that has a query', async () => {
     const seen: string[] = [];
     nock(BASE)

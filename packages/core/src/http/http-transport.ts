@@ -268,6 +268,11 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     headers: Record<string, string>,
   ): Promise<AttemptOutcome<T>> {
     const { spec, timeoutMs, callerSignal } = context;
+    // Built and signed before the timer starts: the timeout covers the exchange, and a request that
+    // cannot be built or signed ends here, reported as such: nothing was sent.
+    const unsigned = buildRequest(spec, context.url, headers);
+    const outgoing = spec.prepare && unsigned.isOk() ? await sign(spec.prepare, unsigned.value) : unsigned;
+    if (outgoing.isErr()) return { kind: 'final', error: outgoing.error };
     const timeout = new AbortController();
     context.timeoutSignal = timeout.signal;
     const timer = setTimeout(
@@ -277,9 +282,6 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     let status: number | null = null;
     let answer: { response: Response; read: BodyReadResult };
     try {
-      const unsigned = buildRequest(spec, context.url, headers);
-      const outgoing = spec.prepare ? await sign(spec.prepare, unsigned) : ok(unsigned);
-      if (outgoing.isErr()) return { kind: 'final', error: outgoing.error };
       context.started = performance.now();
       callHook(settings.hooks?.onRequest, () => requestEvent(context));
       const response = await fetchImpl(outgoing.value.url, {
@@ -323,16 +325,26 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     spec: HttpRequestSpec<T>,
     url: string,
     headers: Record<string, string>,
-  ): OutgoingRequest {
+  ): Result<OutgoingRequest, ClosureError> {
     let body: string | undefined;
     if (spec.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(spec.form).toString();
     } else if (spec.json !== undefined) {
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(spec.json);
+      try {
+        body = JSON.stringify(spec.json);
+      } catch (cause) {
+        // A BigInt or a cycle: an adapter bug, and certainly nothing was sent.
+        return err(
+          fail('INVALID_REQUEST', `${spec.operation}: the request body cannot be serialised as JSON`, {
+            retryable: false,
+            cause,
+          }),
+        );
+      }
     }
-    return { method: spec.method, url, headers, body };
+    return ok({ method: spec.method, url, headers, body });
   }
 
   /** The adapter's last step before sending (a body signer); a signer that throws sends nothing. */
