@@ -1,5 +1,5 @@
 import { ClosureError, type HttpErrorResponse, type HttpTransport } from '@closekit/core';
-import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { tokenResponseSchema, type Udara360TokenFields } from './udara360-api';
 import { UDARA360_CLIENT_ID_ENV, UDARA360_CLIENT_SECRET_ENV } from './udara360-settings';
 
