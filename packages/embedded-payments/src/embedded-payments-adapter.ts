@@ -158,7 +158,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
           ),
         );
 
-  const read = async <T>(
+  const readResource = async <T>(
     operation: string,
     path: string,
     responseSchema: z.ZodType<T>,
@@ -180,9 +180,9 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
   };
 
   const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(read(operation, accountPath(accountId), wireAccountSchema, options));
+    new ResultAsync(readResource(operation, accountPath(accountId), wireAccountSchema, options));
   const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(read(operation, balancesPath(accountId), wireBalancesSchema, options));
+    new ResultAsync(readResource(operation, balancesPath(accountId), wireBalancesSchema, options));
 
   const accountClosure = (
     account: WireAccount,
@@ -339,7 +339,9 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> => {
     const operation = 'closeAccount (pre-flight)';
-    const read = await getAccount(accountId, operation, options);
+    // Plain promises (`readResource`), not the ResultAsync wrappers: each await of a ResultAsync costs extra
+    // promise steps, and this path makes three requests.
+    const read = await readResource(operation, accountPath(accountId), wireAccountSchema, options);
     if (read.isErr()) return err(read.error);
     const account = read.value;
     const decision = decideFromAccount(account);
@@ -358,7 +360,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       const { closure } = existing.value;
       return closure ? ok(closure) : err(fail('INVALID_RESPONSE', `account ${accountId} has no closure`));
     }
-    const balances = await getBalances(accountId, operation, options);
+    const balances = await readResource(operation, balancesPath(accountId), wireBalancesSchema, options);
     if (balances.isErr()) return err(balances.error);
     const blockers = balanceBlockers(balances.value);
     if (blockers.length > 0) {
