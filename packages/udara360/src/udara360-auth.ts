@@ -36,6 +36,8 @@ interface CachedToken {
   accessToken: string;
   /** When to stop using it (expiry minus the refresh margin). */
   refreshAtMs: number;
+  /** The answer handed to every request while the token is fresh (never mutated). */
+  headers: Promise<Result<Record<string, string>, ClosureError>>;
 }
 
 const toNumber = (value: unknown): number | null => {
@@ -114,6 +116,7 @@ export function createUdara360Auth(settings: Udara360AuthSettings): Udara360Auth
     const token: CachedToken = {
       accessToken: data.token.accessToken,
       refreshAtMs: issuedAt + lifetimeMs - Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 2),
+      headers: Promise.resolve(ok({ authorization: `Bearer ${data.token.accessToken}` })),
     };
     if (cached && cached.accessToken !== token.accessToken) previousToken = cached.accessToken;
     cached = token;
@@ -158,9 +161,16 @@ export function createUdara360Auth(settings: Udara360AuthSettings): Udara360Auth
           token = renewed.value;
         }
         handedOut = token.accessToken;
-        return ok({ authorization: `Bearer ${token.accessToken}` });
+        return token.headers;
       };
-      return obtain;
+      // The common case, a fresh token, answers with the token's own settled promise: no new
+      // promise, async frame or headers object per request.
+      return (forceRefresh) => {
+        const current = cached;
+        if (missing.length > 0 || forceRefresh || !fresh(current)) return obtain(forceRefresh);
+        handedOut = current.accessToken;
+        return current.headers;
+      };
     },
     tokens: () => [cached?.accessToken, previousToken].filter((token): token is string => !!token),
   };
