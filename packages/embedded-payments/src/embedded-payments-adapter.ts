@@ -179,10 +179,16 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     return answer.map(({ data }) => data);
   };
 
+  // Plain promises for the async close path (each await of a ResultAsync costs extra promise
+  // steps, and the pre-flight makes three requests); ResultAsync wrappers for the chains.
+  const readAccount = (accountId: string, operation: string, options?: CallOptions) =>
+    readResource(operation, accountPath(accountId), wireAccountSchema, options);
+  const readBalances = (accountId: string, operation: string, options?: CallOptions) =>
+    readResource(operation, balancesPath(accountId), wireBalancesSchema, options);
   const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readResource(operation, accountPath(accountId), wireAccountSchema, options));
+    new ResultAsync(readAccount(accountId, operation, options));
   const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readResource(operation, balancesPath(accountId), wireBalancesSchema, options));
+    new ResultAsync(readBalances(accountId, operation, options));
 
   const accountClosure = (
     account: WireAccount,
@@ -339,9 +345,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> => {
     const operation = 'closeAccount (pre-flight)';
-    // Plain promises (`readResource`), not the ResultAsync wrappers: each await of a ResultAsync costs extra
-    // promise steps, and this path makes three requests.
-    const read = await readResource(operation, accountPath(accountId), wireAccountSchema, options);
+    const read = await readAccount(accountId, operation, options);
     if (read.isErr()) return err(read.error);
     const account = read.value;
     const decision = decideFromAccount(account);
@@ -360,7 +364,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       const { closure } = existing.value;
       return closure ? ok(closure) : err(fail('INVALID_RESPONSE', `account ${accountId} has no closure`));
     }
-    const balances = await readResource(operation, balancesPath(accountId), wireBalancesSchema, options);
+    const balances = await readBalances(accountId, operation, options);
     if (balances.isErr()) return err(balances.error);
     const blockers = balanceBlockers(balances.value);
     if (blockers.length > 0) {

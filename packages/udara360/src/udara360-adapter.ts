@@ -36,10 +36,6 @@ import {
 
 export const CLOSE_ACCOUNT_PATH = '/api/postings/v1/closeaccount';
 
-/**
- * What a closeaccount call ends with: the posting answer, or the closure a read-back found after
- * an unknown outcome. One schema for every call: the closure is built from the posting afterwards.
- */
 /** A validated close request, ready to send. */
 interface ValidClose {
   accountNumber: string;
@@ -47,6 +43,10 @@ interface ValidClose {
   idempotencyKey: string;
 }
 
+/**
+ * What a closeaccount call ends with: the posting answer, or the closure a read-back found after
+ * an unknown outcome. One schema for every call: the closure is built from the posting afterwards.
+ */
 type CloseOutcome = { posting: Udara360PostingResponse } | { readBack: Closure };
 const closeOutcomeSchema: z.ZodType<CloseOutcome> = postingResponseSchema.transform((posting) => ({
   posting,

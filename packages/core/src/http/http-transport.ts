@@ -155,15 +155,13 @@ type AttemptOutcome<T> =
   | { kind: 'final'; error: ClosureError }
   | { kind: 'unauthorized'; error: ClosureError };
 
-/** What one attempt is about: for hooks, messages and telling a timeout from a caller's abort. */
+/** What one attempt is about: for hooks, messages, and telling a caller's abort from a failure. */
 interface AttemptContext<T> {
   spec: HttpRequestSpec<T>;
   url: string;
   attemptNumber: number;
   sentRequestId: string | null;
   callerSignal: AbortSignal | undefined;
-  /** Set when the attempt's timer starts. */
-  timeoutSignal: AbortSignal | null;
   timeoutMs: number;
   /** performance.now() when the request left. */
   started: number;
@@ -274,7 +272,6 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     const outgoing = spec.prepare && unsigned.isOk() ? await sign(spec.prepare, unsigned.value) : unsigned;
     if (outgoing.isErr()) return { kind: 'final', error: outgoing.error };
     const timeout = new AbortController();
-    context.timeoutSignal = timeout.signal;
     const timer = setTimeout(
       () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
       timeoutMs,
@@ -294,7 +291,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
       status = response.status;
       answer = { response, read: await readBodyCapped(response, maxResponseBytes) };
     } catch (cause) {
-      return settle(context, interrupted(context, cause, status), status);
+      return settle(context, interrupted(context, cause, status, timeout.signal.aborted), status);
     } finally {
       clearTimeout(timer);
     }
@@ -374,6 +371,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     context: AttemptContext<T>,
     cause: unknown,
     status: number | null,
+    timedOut: boolean,
   ): AttemptOutcome<T> {
     const { spec } = context;
     if (context.callerSignal?.aborted) {
@@ -389,7 +387,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         ),
       };
     }
-    if (context.timeoutSignal?.aborted) {
+    if (timedOut) {
       return {
         kind: 'unknown',
         error: fail('TIMEOUT', `${spec.operation} got no complete answer within ${context.timeoutMs} ms`, {
@@ -575,7 +573,6 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         attemptNumber: attemptIndex + 1,
         sentRequestId: fresh ? (Object.values(fresh)[0] ?? null) : null,
         callerSignal: signal,
-        timeoutSignal: null,
         timeoutMs,
         started: 0,
       };
