@@ -138,13 +138,36 @@ const script: fc.Arbitrary<Script> = fc.record({
     ),
     { minLength: 1, maxLength: 3 },
   ),
-  create: fc.array(anyReply(fc.oneof(fc.jsonValue(), acrLike, errorBody)), { minLength: 1, maxLength: 4 }),
+  // Arbitrary answers, weighted towards the ones that decide whether a POST is sent again (a
+  // refusal that proves nothing was processed, a read-back that finds nothing) and towards
+  // success, so every run of 200 cases reaches the retry paths many times over.
+  create: fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: anyReply(fc.oneof(fc.jsonValue(), acrLike, errorBody)) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom<ScriptedReply>(
+          { status: 201, body: acrCreated },
+          { status: 429, body: { errors: [] } },
+          { status: 503, body: { errors: [] } },
+          { networkError: 'refused' },
+          { networkError: 'reset' },
+        ),
+      },
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
   reads: fc.array(
-    anyReply(fc.oneof(fc.jsonValue(), fc.array(acrLike, { maxLength: 3 }), acrLike, errorBody)),
-    {
-      minLength: 1,
-      maxLength: 4,
-    },
+    fc.oneof(
+      {
+        weight: 4,
+        arbitrary: anyReply(
+          fc.oneof(fc.jsonValue(), fc.array(acrLike, { maxLength: 3 }), acrLike, errorBody),
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant<ScriptedReply>({ status: 200, body: [] }) },
+    ),
+    { minLength: 1, maxLength: 4 },
   ),
 });
 
