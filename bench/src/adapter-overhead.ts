@@ -12,7 +12,7 @@ import { createSolarisAdapter, SOLARIS_REASON_TABLE } from '@closekit/solaris';
 import { createUdara360Adapter, UDARA360_REASON_TABLE } from '@closekit/udara360';
 import { CANNED, PATHS } from './canned-responses';
 import { startChild } from './child-process';
-import { type Operation, runForDuration } from './load';
+import { collectGarbage, type Operation, runForDuration } from './load';
 import { median, round } from './stats';
 import { printTable } from './table';
 
@@ -26,8 +26,8 @@ export interface OverheadSettings {
 export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
   concurrencies: [1, 32],
   roundMs: 1000,
-  // Five interleaved rounds: on a small shared VM single rounds vary by several percent.
-  rounds: 5,
+  // Seven interleaved rounds: on a small shared VM single rounds vary by several percent.
+  rounds: 7,
   warmupMs: 400,
 };
 
@@ -93,7 +93,37 @@ async function readJson(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
-function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
+/** One request and its JSON answer: what every hand-written client below is made of. */
+type Exchange = (
+  url: string,
+  init?: RequestInit,
+) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+const bare: Exchange = async (url, init) => {
+  const response = await fetch(url, init);
+  return { status: response.status, body: await readJson(response) };
+};
+
+/**
+ * The same, with what any production client adds: a per-request timeout through an AbortSignal,
+ * cleared once the body is read (as the transport does). undici's fetch does real work for every
+ * signal it is given, so these twins show the timeout's own share of the gap.
+ */
+const timed: Exchange = async (url, init) => {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), 30_000);
+  try {
+    return await bare(url, { ...init, signal: timeout.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * Hand-written minimal clients: the same method, URL, headers and body as the adapter sends,
+ * one JSON parse and a success check; no retry, validation or redaction.
+ */
+function rawClients(url: string, tokens: { solaris: string; udara: string }, exchange: Exchange) {
   const solarisAcrUrl = `${url}${PATHS.solarisAcr}`;
   const solarisReason = SOLARIS_REASON_TABLE.CUSTOMER_REQUEST as string;
   const epAccountUrl = `${url}${PATHS.epAccount}`;
@@ -104,10 +134,8 @@ function subjects(url: string, tokens: { solaris: string; udara: string }): Subj
   const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
   const udaraReason = UDARA360_REASON_TABLE.CUSTOMER_REQUEST as string;
 
-  // Hand-written minimal clients: the same method, URL, headers and body as the adapter sends,
-  // one JSON parse and a success check; no timeout, retry, validation or redaction.
-  const postSolarisAcr = async (signal?: AbortSignal) => {
-    const response = await fetch(solarisAcrUrl, {
+  const solarisClose: Operation = async () => {
+    const { status, body } = await exchange(solarisAcrUrl, {
       method: 'POST',
       headers: {
         accept: 'application/json',
@@ -115,47 +143,31 @@ function subjects(url: string, tokens: { solaris: string; udara: string }): Subj
         authorization: `Bearer ${tokens.solaris}`,
       },
       body: JSON.stringify({ account_id: CANNED.solaris.accountId, closure_reason: solarisReason }),
-      signal,
     });
-    const body = await readJson(response);
-    return response.status === 201 && typeof body.id === 'string' ? null : `HTTP ${response.status}`;
-  };
-  const rawSolarisClose: Operation = () => postSolarisAcr();
-
-  // The same, with what any production client adds: a per-request timeout through an AbortSignal.
-  // undici's fetch does real work for every signal it is given, so this shows the timeout's share.
-  const rawSolarisCloseWithTimeout: Operation = async () => {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), 30_000);
-    try {
-      return await postSolarisAcr(timeout.signal);
-    } finally {
-      clearTimeout(timer);
-    }
+    return status === 201 && typeof body.id === 'string' ? null : `HTTP ${status}`;
   };
 
-  const rawEpClose = async () => {
-    const response = await fetch(epAccountUrl, {
+  const epClose: Operation = async () => {
+    const { status, body } = await exchange(epAccountUrl, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json', 'request-id': randomUUID() },
       body: JSON.stringify({ state: 'CLOSED', closureReason: epReason }),
     });
-    const body = await readJson(response);
-    return response.status === 202 && typeof body.id === 'string' ? null : `HTTP ${response.status}`;
+    return status === 202 && typeof body.id === 'string' ? null : `HTTP ${status}`;
   };
 
-  const rawEpPreflightThenClose: Operation = async () => {
+  const epPreflightThenClose: Operation = async () => {
     const headers = () => ({ accept: 'application/json', 'request-id': randomUUID() });
-    const account = await readJson(await fetch(epAccountUrl, { headers: headers() }));
+    const account = (await exchange(epAccountUrl, { headers: headers() })).body;
     if (account.state !== 'OPEN' || account.category !== 'LIMITED_DDA') return 'not closable';
-    const balances = await readJson(await fetch(epBalancesUrl, { headers: headers() }));
+    const balances = (await exchange(epBalancesUrl, { headers: headers() })).body;
     const types = balances.balanceTypes as { amount: number }[];
     if (!types.every((balance) => balance.amount === 0)) return 'non-zero balance';
-    return rawEpClose();
+    return epClose(0);
   };
 
-  const rawUdaraClose = async () => {
-    const response = await fetch(udaraCloseUrl, {
+  const udaraClose: Operation = async () => {
+    const { body } = await exchange(udaraCloseUrl, {
       method: 'POST',
       headers: {
         accept: 'application/json',
@@ -169,23 +181,28 @@ function subjects(url: string, tokens: { solaris: string; udara: string }): Subj
         instrumentNumber: randomUUID(),
       }),
     });
-    const body = await readJson(response);
     const data = body.data as { statusCode?: string } | undefined;
     return body.status === true && data?.statusCode === '00' ? null : `statusCode ${data?.statusCode}`;
   };
 
-  const rawUdaraReadThenClose: Operation = async () => {
-    const search = await readJson(
-      await fetch(udaraSearchUrl, {
+  const udaraReadThenClose: Operation = async () => {
+    const search = (
+      await exchange(udaraSearchUrl, {
         headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
-      }),
-    );
+      })
+    ).body;
     const records = search.data as { accountNumber: string; accountStatus: number }[];
     const record = records.find((candidate) => candidate.accountNumber === udaraAccount);
     if (record?.accountStatus !== 1) return 'not open';
-    return rawUdaraClose();
+    return udaraClose(0);
   };
 
+  return { solarisClose, epClose, epPreflightThenClose, udaraClose, udaraReadThenClose };
+}
+
+function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
+  const raw = rawClients(url, tokens, bare);
+  const rawTimed = rawClients(url, tokens, timed);
   const solaris = createSolarisAdapter({
     baseUrl: url,
     authUrl: `${url}${PATHS.solarisToken}`,
@@ -202,8 +219,8 @@ function subjects(url: string, tokens: { solaris: string; udara: string }): Subj
 
   return [
     { name: 'solaris adapter', requestsPerOp: 1, run: adapterOperation(solaris, CANNED.solaris.accountId) },
-    { name: 'solaris raw fetch: POST', requestsPerOp: 1, run: rawSolarisClose },
-    { name: 'solaris raw fetch + timeout: POST', requestsPerOp: 1, run: rawSolarisCloseWithTimeout },
+    { name: 'solaris raw fetch: POST', requestsPerOp: 1, run: raw.solarisClose },
+    { name: 'solaris raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.solarisClose },
     {
       name: 'ep adapter (default, preflight on)',
       requestsPerOp: 3,
@@ -214,52 +231,59 @@ function subjects(url: string, tokens: { solaris: string; udara: string }): Subj
       requestsPerOp: 1,
       run: adapterOperation(epNoPreflight, CANNED.embeddedPayments.accountId),
     },
-    { name: 'ep raw fetch: POST', requestsPerOp: 1, run: rawEpClose },
-    { name: 'ep raw fetch: GET+GET+POST', requestsPerOp: 3, run: rawEpPreflightThenClose },
-    { name: 'udara360 adapter (default)', requestsPerOp: 2, run: adapterOperation(udara, udaraAccount) },
-    { name: 'udara360 raw fetch: POST', requestsPerOp: 1, run: rawUdaraClose },
-    { name: 'udara360 raw fetch: GET+POST', requestsPerOp: 2, run: rawUdaraReadThenClose },
+    { name: 'ep raw fetch: POST', requestsPerOp: 1, run: raw.epClose },
+    { name: 'ep raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.epClose },
+    { name: 'ep raw fetch: GET+GET+POST', requestsPerOp: 3, run: raw.epPreflightThenClose },
+    { name: 'ep raw fetch + timeout: GET+GET+POST', requestsPerOp: 3, run: rawTimed.epPreflightThenClose },
+    {
+      name: 'udara360 adapter (default)',
+      requestsPerOp: 2,
+      run: adapterOperation(udara, CANNED.udara360.accountNumber),
+    },
+    { name: 'udara360 raw fetch: POST', requestsPerOp: 1, run: raw.udaraClose },
+    { name: 'udara360 raw fetch: GET+POST', requestsPerOp: 2, run: raw.udaraReadThenClose },
+    { name: 'udara360 raw fetch + timeout: GET+POST', requestsPerOp: 2, run: rawTimed.udaraReadThenClose },
   ];
 }
 
+/** The like-for-like cases: the target applies against bare fetch; the timeout twins are shown beside them. */
+const likeForLike = (provider: string, name: string, subject: string, baseline: string): Comparison[] => [
+  { provider, case: name, subject, baseline, likeForLike: true },
+  {
+    provider,
+    case: `${name}, vs raw fetch + timeout`,
+    subject,
+    baseline: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
+    likeForLike: true,
+    informational: true,
+  },
+];
+
+const timeoutShare = (provider: string, requests: string, baseline: string): Comparison => ({
+  provider,
+  case: `raw fetch + timeout vs raw fetch (${requests})`,
+  subject: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
+  baseline,
+  likeForLike: true,
+  informational: true,
+});
+
 const COMPARISONS: Comparison[] = [
-  {
-    provider: 'solaris',
-    case: 'default (POST)',
-    subject: 'solaris adapter',
-    baseline: 'solaris raw fetch: POST',
-    likeForLike: true,
-  },
-  {
-    provider: 'solaris',
-    case: 'raw fetch + timeout vs raw fetch',
-    subject: 'solaris raw fetch + timeout: POST',
-    baseline: 'solaris raw fetch: POST',
-    likeForLike: true,
-    informational: true,
-  },
-  {
-    provider: 'solaris',
-    case: 'default vs raw fetch + timeout',
-    subject: 'solaris adapter',
-    baseline: 'solaris raw fetch + timeout: POST',
-    likeForLike: true,
-    informational: true,
-  },
-  {
-    provider: 'embedded-payments',
-    case: 'preflight off (POST)',
-    subject: 'ep adapter (preflight off)',
-    baseline: 'ep raw fetch: POST',
-    likeForLike: true,
-  },
-  {
-    provider: 'embedded-payments',
-    case: 'default vs same 3 requests',
-    subject: 'ep adapter (default, preflight on)',
-    baseline: 'ep raw fetch: GET+GET+POST',
-    likeForLike: true,
-  },
+  ...likeForLike('solaris', 'default (POST)', 'solaris adapter', 'solaris raw fetch: POST'),
+  timeoutShare('solaris', 'POST', 'solaris raw fetch: POST'),
+  ...likeForLike(
+    'embedded-payments',
+    'preflight off (POST)',
+    'ep adapter (preflight off)',
+    'ep raw fetch: POST',
+  ),
+  ...likeForLike(
+    'embedded-payments',
+    'default vs same 3 requests',
+    'ep adapter (default, preflight on)',
+    'ep raw fetch: GET+GET+POST',
+  ),
+  timeoutShare('embedded-payments', 'GET+GET+POST', 'ep raw fetch: GET+GET+POST'),
   {
     provider: 'embedded-payments',
     case: 'default vs bare POST',
@@ -267,13 +291,13 @@ const COMPARISONS: Comparison[] = [
     baseline: 'ep raw fetch: POST',
     likeForLike: false,
   },
-  {
-    provider: 'udara360',
-    case: 'default vs same 2 requests',
-    subject: 'udara360 adapter (default)',
-    baseline: 'udara360 raw fetch: GET+POST',
-    likeForLike: true,
-  },
+  ...likeForLike(
+    'udara360',
+    'default vs same 2 requests',
+    'udara360 adapter (default)',
+    'udara360 raw fetch: GET+POST',
+  ),
+  timeoutShare('udara360', 'GET+POST', 'udara360 raw fetch: GET+POST'),
   {
     provider: 'udara360',
     case: 'default vs bare POST',
@@ -341,7 +365,10 @@ export async function benchAdapterOverhead(
         }
       >();
       for (let round = 0; round < settings.rounds; round++) {
-        for (const subject of list) {
+        // Every subject starts from a collected heap, and the order flips each round, so that no
+        // subject always inherits the garbage (or the warm caches) of the one before it.
+        for (const subject of round % 2 === 0 ? list : list.toReversed()) {
+          await collectGarbage();
           const before = await serverCounts();
           const clientBefore = process.cpuUsage();
           const outcome = await runForDuration(subject.run, { concurrency, durationMs: settings.roundMs });
@@ -448,8 +475,8 @@ export function printAdapterOverhead(results: OverheadResults): void {
       'provider',
       'case',
       'conc.',
-      'adapter ops/s',
-      'raw ops/s',
+      'subject ops/s',
+      'baseline ops/s',
       'ratio %',
       'added µs/op',
       'like-for-like',

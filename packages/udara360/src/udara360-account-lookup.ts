@@ -15,7 +15,13 @@ export const ACCOUNT_SEARCH_PATH = '/api/account/v1/SearchAccount';
 const PAGE_SIZE = 10;
 
 export type AccountReadBack =
-  | { kind: 'found'; accountNumber: string; status: MappedAccountStatus; record: Udara360AccountRecord }
+  | {
+      kind: 'found';
+      accountNumber: string;
+      status: MappedAccountStatus;
+      /** As Udara360 sent it: redacted where a closure exposes it (closureFromAccount), not before. */
+      record: Udara360AccountRecord;
+    }
   /** A well-formed answer saying the account does not exist (empty list, or status code 25/52). */
   | { kind: 'not-found'; providerCode: string | null; message: string | null };
 
@@ -93,7 +99,7 @@ export function createAccountReader(settings: AccountReaderSettings): AccountRea
         kind: 'found',
         accountNumber,
         status: mapUdara360AccountStatus(record.accountStatus),
-        record: transport.redactor.value(record),
+        record,
       };
     });
   };

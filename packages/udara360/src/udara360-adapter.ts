@@ -130,7 +130,14 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     const wire = convertToUdara360CloseRequest({ accountNumber, closureReason: reason.raw, idempotencyKey });
     const { instrumentNumber } = wire.material;
     const closedByReadBack = (account: Extract<AccountReadBack, { kind: 'found' }>) =>
-      closureFromAccount({ provider, account, closureId: instrumentNumber, reason, created: null });
+      closureFromAccount({
+        provider,
+        account,
+        closureId: instrumentNumber,
+        reason,
+        created: null,
+        redactor: transport.redactor,
+      });
 
     // §7.4: after an unknown outcome, Closed -> success without a replay; verifiably open (or a
     // well-formed "no such account") -> the transport may replay the same request; anything
@@ -225,7 +232,9 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     }
     if (readBack.status.kind === 'unknown') return err(unreadableStatus(readBack));
     if (readBack.status.kind === 'closed') {
-      return ok(closureFromAccount({ provider, account: readBack, created: false }));
+      return ok(
+        closureFromAccount({ provider, account: readBack, created: false, redactor: transport.redactor }),
+      );
     }
     return sendClose(accountNumber, reason, idempotencyKey, options);
   }
@@ -298,7 +307,14 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
                 }),
               );
             }
-            return okAsync(closureFromAccount({ provider, account: readBack, created: null }));
+            return okAsync(
+              closureFromAccount({
+                provider,
+                account: readBack,
+                created: null,
+                redactor: transport.redactor,
+              }),
+            );
           });
         });
       } catch (cause) {

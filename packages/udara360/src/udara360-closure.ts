@@ -49,6 +49,7 @@ export function closureFromAccount(input: {
   closureId?: string;
   reason?: ClosureReasonSent;
   created: boolean | null;
+  redactor: Redactor;
 }): Closure {
   const ours = input.closureId !== undefined;
   return createClosure({
@@ -59,6 +60,6 @@ export function closureFromAccount(input: {
     reason: input.reason ?? { unified: null, raw: null },
     initiatedBy: ours ? 'partner' : 'unknown',
     created: input.created,
-    raw: { account: input.account.record },
+    raw: { account: input.redactor.value(input.account.record) },
   });
 }
