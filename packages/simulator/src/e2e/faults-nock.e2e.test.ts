@@ -127,17 +127,18 @@ const SCENARIOS: readonly NockScenario[] = [
         kind: 'status',
         status: 429,
         body: {},
-        headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() },
+        // Whole seconds: more than 2 s away when written, so well over 500 ms when parsed.
+        headers: { 'retry-after': new Date(Date.now() + 3_000).toUTCString() },
       },
       { kind: 'success' },
     ],
     readBacks: [],
     expected: { created: true },
-    waitMs: 2_000,
+    waitMs: 3_000,
     retryDelays: (delays) => {
       expect(delays).toHaveLength(1);
       expect(delays[0]).toBeGreaterThan(500);
-      expect(delays[0]).toBeLessThanOrEqual(2_000);
+      expect(delays[0]).toBeLessThanOrEqual(3_000);
     },
   },
   {
