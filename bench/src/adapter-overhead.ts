@@ -12,7 +12,7 @@ import { createSolarisAdapter, SOLARIS_REASON_TABLE } from '@closekit/solaris';
 import { createUdara360Adapter, UDARA360_REASON_TABLE } from '@closekit/udara360';
 import { CANNED, PATHS } from './canned-responses';
 import { startChild } from './child-process';
-import { collectGarbage, type Operation, runForDuration } from './load';
+import { type Operation, runForDuration } from './load';
 import { median, round } from './stats';
 import { printTable } from './table';
 
@@ -365,10 +365,9 @@ export async function benchAdapterOverhead(
         }
       >();
       for (let round = 0; round < settings.rounds; round++) {
-        // Every subject starts from a collected heap, and the order flips each round, so that no
-        // subject always inherits the garbage (or the warm caches) of the one before it.
+        // The order flips each round, so that no subject always inherits the garbage (or the warm
+        // caches) of the one before it.
         for (const subject of round % 2 === 0 ? list : list.toReversed()) {
-          await collectGarbage();
           const before = await serverCounts();
           const clientBefore = process.cpuUsage();
           const outcome = await runForDuration(subject.run, { concurrency, durationMs: settings.roundMs });
