@@ -6,6 +6,7 @@ import {
   type ScriptedReply,
   settleResult,
 } from '@closekit/core/testing';
+import { anyReply } from '@closekit/test-support';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -193,19 +194,6 @@ interface Script {
   close: ScriptedReply[];
   reads: ScriptedReply[];
 }
-
-const anyReply = (body: fc.Arbitrary<unknown>): fc.Arbitrary<ScriptedReply> =>
-  fc.oneof(
-    { weight: 10, arbitrary: fc.record({ status: fc.integer({ min: 200, max: 599 }), body }) },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom<ScriptedReply>(
-        { networkError: 'reset' },
-        { networkError: 'refused' },
-        { hang: true },
-      ),
-    },
-  );
 
 const accountAnswer = fc.oneof(
   fc.constant(searchOpen as unknown),

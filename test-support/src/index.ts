@@ -1,0 +1,69 @@
+import type { ClosureAdapter } from '@closekit/core';
+import { type ScriptedReply, settleResult } from '@closekit/core/testing';
+import fc from 'fast-check';
+
+/*
+ * What the adapters' property tests share (issue 7). Test code only: this package is private and
+ * no published package depends on it.
+ */
+
+/**
+ * One provider answer: mostly any HTTP status with the given body, now and then a connection
+ * reset, a refused connection or an answer that never comes.
+ */
+export const anyReply = (body: fc.Arbitrary<unknown>): fc.Arbitrary<ScriptedReply> =>
+  fc.oneof(
+    { weight: 10, arbitrary: fc.record({ status: fc.integer({ min: 200, max: 599 }), body }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<ScriptedReply>(
+        { networkError: 'reset' },
+        { networkError: 'refused' },
+        { hang: true },
+      ),
+    },
+  );
+
+/** A webhook body as a handler may be given one: bytes, any string (lone surrogates too), or not a body at all. */
+const anyWebhookBody: fc.Arbitrary<unknown> = fc.oneof(
+  fc.uint8Array({ maxLength: 400 }),
+  fc.string({ unit: 'binary' }),
+  fc.anything(),
+);
+
+/**
+ * Webhook headers drawn from `names` (spelled in several cases, to exercise case-insensitive
+ * lookups), each with any string, a repeated header's array of strings, or no value; and now and
+ * then something that is not a headers object at all.
+ */
+const anyWebhookHeaders = (names: readonly [string, ...string[]]): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.dictionary(
+      fc.constantFrom(...names),
+      fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined)),
+    ),
+    fc.anything(),
+  );
+
+/**
+ * The property every webhook parser must hold: whatever body and headers arrive without a valid
+ * signature or credential, `parseWebhook` resolves to a typed error. It never throws, rejects or
+ * accepts. `headerNames` are the adapter's own header names in several spellings.
+ */
+export function checkWebhookRefusesUnsigned(
+  adapter: ClosureAdapter,
+  headerNames: readonly [string, ...string[]],
+): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(anyWebhookBody, anyWebhookHeaders(headerNames), async (rawBody, headers) => {
+      const result = await settleResult(
+        () =>
+          adapter.parseWebhook({ rawBody: rawBody as string, headers: headers as Record<string, string> }),
+        adapter.provider,
+      );
+      if (result.isOk())
+        throw new Error(`parseWebhook accepted an unsigned input: ${JSON.stringify(result.value)}`);
+    }),
+    { numRuns: 300 },
+  );
+}
