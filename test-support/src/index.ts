@@ -1,5 +1,5 @@
-import type { ClosureAdapter } from '@closekit/core';
-import { type ScriptedReply, settleResult } from '@closekit/core/testing';
+import type { ClosureAdapter, ClosureError, HttpErrorResponse } from '@closekit/core';
+import { assertValidClosureError, type ScriptedReply, settleResult } from '@closekit/core/testing';
 import fc from 'fast-check';
 
 /*
@@ -64,6 +64,46 @@ export function checkWebhookRefusesUnsigned(
       if (result.isOk())
         throw new Error(`parseWebhook accepted an unsigned input: ${JSON.stringify(result.value)}`);
     }),
+    { numRuns: 300 },
+  );
+}
+
+/**
+ * The property every error translator must hold: whatever status and body a provider answers
+ * with, it yields a ClosureError with a known code from `provider`, keeping the HTTP status, with
+ * a message short enough to log. `also` adds an adapter's own checks on the same input.
+ */
+export function checkErrorTranslator(input: {
+  provider: string;
+  translate: (response: HttpErrorResponse) => ClosureError;
+  body: fc.Arbitrary<unknown>;
+  operations: readonly [string, ...string[]];
+  also?: (response: HttpErrorResponse) => void;
+}): void {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 100, max: 999 }),
+      input.body,
+      fc.constantFrom(...input.operations),
+      fc.string(),
+      fc.option(fc.string(), { nil: null }),
+      (status, body, operation, excerpt, requestId) => {
+        const response: HttpErrorResponse = {
+          status,
+          headers: new Headers(),
+          body,
+          excerpt,
+          requestId,
+          operation,
+        };
+        const error = input.translate(response);
+        assertValidClosureError(error, input.provider);
+        if (error.httpStatus !== status)
+          throw new Error(`HTTP ${status} became httpStatus ${error.httpStatus}`);
+        if (error.message.length >= 2_000) throw new Error(`a ${error.message.length}-character message`);
+        input.also?.(response);
+      },
+    ),
     { numRuns: 300 },
   );
 }

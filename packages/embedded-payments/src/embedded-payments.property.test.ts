@@ -1,17 +1,11 @@
+import { type ClosureError, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
 import {
-  type ClosureError,
-  type HttpErrorResponse,
-  hmacSha256Hex,
-  verifyHmacSha256Hex,
-} from '@closekit/core';
-import {
-  assertValidClosureError,
   createScriptedFetch,
   type RecordedRequest,
   type ScriptedReply,
   settleResult,
 } from '@closekit/core/testing';
-import { anyReply, checkWebhookRefusesUnsigned } from '@closekit/test-support';
+import { anyReply, checkErrorTranslator, checkWebhookRefusesUnsigned } from '@closekit/test-support';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -38,8 +32,6 @@ const BASE = 'https://ep.example.test/embedded/v1';
 const ID = accountV1Open.id;
 const CREDENTIAL = 'ep-webhook-credential-Tq7Wz2Xc9';
 const SIGNING_SECRET = 'ep-signing-secret-Lp3Ov8';
-const expectValidError: (error: unknown) => asserts error is ClosureError = (error) =>
-  assertValidClosureError(error, 'embedded-payments');
 const settle = <T>(call: () => ResultAsync<T, ClosureError>) => settleResult(call, 'embedded-payments');
 const zeroBalances = {
   id: ID,
@@ -90,28 +82,12 @@ vi.setConfig({ testTimeout: 30_000 });
 
 describe('Embedded Payments error table and wire schemas under arbitrary input', () => {
   it('translateEmbeddedPaymentsError always yields a ClosureError with a known code', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 100, max: 999 }),
-        errorBody,
-        fc.constantFrom('closeAccount', 'getClosure', 'closeAccount (pre-flight)'),
-        fc.string(),
-        (status, body, operation, excerpt) => {
-          const response: HttpErrorResponse = {
-            status,
-            headers: new Headers(),
-            body,
-            excerpt,
-            requestId: null,
-            operation,
-          };
-          const error = translateEmbeddedPaymentsError(response);
-          expectValidError(error);
-          expect(error.httpStatus).toBe(status);
-        },
-      ),
-      { numRuns: 300 },
-    );
+    checkErrorTranslator({
+      provider: 'embedded-payments',
+      translate: translateEmbeddedPaymentsError,
+      body: errorBody,
+      operations: ['closeAccount', 'getClosure', 'closeAccount (pre-flight)'],
+    });
   });
 
   it('the wire schemas never throw on any input', () => {

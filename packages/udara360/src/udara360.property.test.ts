@@ -1,4 +1,4 @@
-import type { ClosureError, HttpErrorResponse } from '@closekit/core';
+import type { ClosureError } from '@closekit/core';
 import {
   assertValidClosureError,
   createScriptedFetch,
@@ -6,7 +6,7 @@ import {
   type ScriptedReply,
   settleResult,
 } from '@closekit/core/testing';
-import { anyReply } from '@closekit/test-support';
+import { anyReply, checkErrorTranslator } from '@closekit/test-support';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
@@ -78,29 +78,12 @@ vi.setConfig({ testTimeout: 30_000 });
 
 describe('Udara360 parsers and error tables under arbitrary input', () => {
   it('translateUdara360HttpError always yields a ClosureError with a known code', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 100, max: 999 }),
-        udaraBody,
-        fc.constantFrom('authenticate', 'closeAccount', 'readAccount', 'other'),
-        fc.string(),
-        (status, body, operation, excerpt) => {
-          const response: HttpErrorResponse = {
-            status,
-            headers: new Headers(),
-            body,
-            excerpt,
-            requestId: null,
-            operation,
-          };
-          const error = translateUdara360HttpError('udara360', response);
-          expectValidError(error);
-          expect(error.httpStatus).toBe(status);
-          expect(error.message.length).toBeLessThan(2_000);
-        },
-      ),
-      { numRuns: 300 },
-    );
+    checkErrorTranslator({
+      provider: 'udara360',
+      translate: (response) => translateUdara360HttpError('udara360', response),
+      body: udaraBody,
+      operations: ['authenticate', 'closeAccount', 'readAccount', 'other'],
+    });
   });
 
   it('translateUdara360StatusCode and normalizeStatusCode accept any code', () => {
