@@ -40,6 +40,16 @@ export function convertSolarisAcrToClosure(
   });
 }
 
+/**
+ * `created` of a create's answer. 201: a new ACR; 200: the account's existing ACR (provider doc §3);
+ * a read-back (no status): unknown. A COMPLETED ACR means the account was already closed, which
+ * every adapter answers with `created: false` (DESIGN "Already closed").
+ */
+export function createdFromAnswer(acr: SolarisAcr, status: number | null): boolean | null {
+  if (acr.status === 'COMPLETED') return false;
+  return status === 201 ? true : status === 200 ? false : null;
+}
+
 /** The newest ACR by `updated_at` (the ACR has no `created_at`, provider doc §4); later list entries win ties. */
 export function newestSolarisAcr<T extends { updated_at: string | null }>(acrs: readonly T[]): T | undefined {
   let newest: T | undefined;

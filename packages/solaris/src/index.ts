@@ -1,6 +1,8 @@
 export {
+  SOLARIS_CREATE_REASONS,
   SOLARIS_INBOUND_REASON_TABLE,
   SOLARIS_REASON_TABLE,
+  SOLARIS_REASONS_BY_AGREEMENT,
   solarisInitiator,
 } from './map-solaris-closure-reason';
 export { SOLARIS_STATE_TABLE, SOLARIS_STATUSES_BY_STATE } from './map-solaris-closure-state';
@@ -26,7 +28,7 @@ export {
   type SolarisAcrStatus,
   type SolarisClosureEventType,
 } from './solaris-api';
-export { SOLARIS_ERROR_TABLE, type SolarisErrorRule, type SolarisOperation } from './solaris-error';
+export { type ErrorRule, SOLARIS_ERROR_TABLE, type SolarisOperation } from './solaris-error';
 export { isSolarisSubscriptionPing, SOLARIS_EVENT_TYPE_TABLE, signSolarisWebhook } from './solaris-webhook';
 
 export const VERSION = '0.1.0';

@@ -3,6 +3,7 @@ import {
   createSolarisReasonMap,
   SOLARIS_INBOUND_REASON_TABLE,
   SOLARIS_REASON_TABLE,
+  SOLARIS_REASONS_BY_AGREEMENT,
   solarisInitiator,
 } from './map-solaris-closure-reason';
 
@@ -25,6 +26,22 @@ describe('solaris reason map', () => {
     expect(fromSolaris('COMPLIANCE_IMMEDIATE_PARTNER')).toBe('REGULATORY');
     expect(fromSolaris('SOMETHING_NEW')).toBe('OTHER');
     expect(fromSolaris(null)).toBeNull();
+  });
+
+  it('enables only CUSTOMER_REQUEST by default and explains how to opt in to the others', () => {
+    const { reasons } = createSolarisReasonMap();
+    expect(reasons.supported).toEqual(['CUSTOMER_REQUEST']);
+    for (const [reason, value] of Object.entries(SOLARIS_REASONS_BY_AGREEMENT)) {
+      const error = reasons
+        .toProvider(reason as keyof typeof SOLARIS_REASONS_BY_AGREEMENT)
+        ._unsafeUnwrapErr();
+      expect(error).toMatchObject({ code: 'REASON_NOT_SUPPORTED', details: { suggestedValue: value } });
+    }
+    const enabled = createSolarisReasonMap({ FRAUD: 'COMPLIANCE_IMMEDIATE_PARTNER' }).reasons;
+    expect(enabled.toProvider('FRAUD')._unsafeUnwrap()).toBe('COMPLIANCE_IMMEDIATE_PARTNER');
+    // A reason the user refused explicitly keeps the plain refusal.
+    const refused = createSolarisReasonMap({ FRAUD: null }).reasons.toProvider('FRAUD')._unsafeUnwrapErr();
+    expect(refused.details).not.toHaveProperty('suggestedValue');
   });
 
   it('keeps inbound mapping when the user refuses a reason outbound', () => {

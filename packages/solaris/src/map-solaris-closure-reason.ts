@@ -1,26 +1,58 @@
-import { type ClosureReason, createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core';
+import {
+  ClosureError,
+  type ClosureReason,
+  createReasonMap,
+  type ReasonMap,
+  type ReasonTable,
+} from '@closekit/core';
 import { SOLARIS_PROVIDER } from './solaris-api';
 
 /**
- * Neutral reason -> the `closure_reason` sent on create (provider doc §6). Every value except
- * CUSTOMER_WISH needs Solaris' prior agreement, so users narrow this table with `reasonMap`
- * (e.g. `{ FRAUD: null }`). Reasons left out are refused with REASON_NOT_SUPPORTED.
+ * The `closure_reason` values Solaris accepts on create (provider doc §6, S1, seed 001). A
+ * `reasonMap` value outside this list is refused when the adapter is created: Solaris enums are
+ * case-sensitive (provider doc §1, S10), so a typo would only surface as a 400 per closure.
+ */
+export const SOLARIS_CREATE_REASONS = [
+  'ACCOUNT_REVOCATION',
+  'CUSTOMER_WISH',
+  'PARTNER_SERVICE_ACCOUNT_TERMINATED',
+  'RELATIONSHIP_TERMINATION',
+  'COMPLIANCE_IMMEDIATE_PARTNER',
+] as const;
+
+/**
+ * Neutral reason -> the `closure_reason` sent on create, as published (provider doc §6). Only
+ * CUSTOMER_REQUEST is on by default: Solaris' guide asks partners to consult Solaris before
+ * creating an ACR with any reason other than CUSTOMER_WISH (provider doc §3, S5). A user with
+ * that agreement enables a reason in `reasonMap` with the value SOLARIS_REASONS_BY_AGREEMENT gives.
  */
 export const SOLARIS_REASON_TABLE = {
   CUSTOMER_REQUEST: 'CUSTOMER_WISH',
-  REVOCATION: 'ACCOUNT_REVOCATION',
-  RELATIONSHIP_TERMINATION: 'RELATIONSHIP_TERMINATION',
-  // Approximate: Solaris does not define this value publicly.
-  PARTNER_OFFBOARDING: 'PARTNER_SERVICE_ACCOUNT_TERMINATED',
-  // Approximate: a compliance closure the partner asks for, always "immediate".
-  FRAUD: 'COMPLIANCE_IMMEDIATE_PARTNER',
-  REGULATORY: 'COMPLIANCE_IMMEDIATE_PARTNER',
+  REVOCATION: null,
+  RELATIONSHIP_TERMINATION: null,
+  PARTNER_OFFBOARDING: null,
+  FRAUD: null,
+  REGULATORY: null,
   COURT_ORDER: null,
   DORMANCY: null,
   OVERDRAFT: null,
   DUPLICATE_ACCOUNT: null,
   OTHER: null,
 } as const satisfies Record<ClosureReason, string | null>;
+
+/**
+ * The value to put in `reasonMap` for a reason Solaris has agreed to (provider doc §6). Off by
+ * default (SOLARIS_REASON_TABLE); reasons missing here have no Solaris equivalent at all.
+ */
+export const SOLARIS_REASONS_BY_AGREEMENT = {
+  REVOCATION: 'ACCOUNT_REVOCATION',
+  RELATIONSHIP_TERMINATION: 'RELATIONSHIP_TERMINATION',
+  // Approximate: Solaris does not define this value publicly.
+  PARTNER_OFFBOARDING: 'PARTNER_SERVICE_ACCOUNT_TERMINATED',
+  // An inference from the name: a compliance closure the partner asks for, always "immediate".
+  FRAUD: 'COMPLIANCE_IMMEDIATE_PARTNER',
+  REGULATORY: 'COMPLIANCE_IMMEDIATE_PARTNER',
+} as const satisfies Partial<Record<ClosureReason, (typeof SOLARIS_CREATE_REASONS)[number]>>;
 
 /**
  * Every `closure_reason` Solaris sends back -> neutral reason (provider doc §6). Values not listed
@@ -60,7 +92,11 @@ export function createSolarisReasonMap(overrides: ReasonTable = {}): SolarisReas
     SOLARIS_INBOUND_REASON_TABLE,
   );
   return {
-    reasons,
+    reasons: {
+      ...reasons,
+      toProvider: (reason) =>
+        reasons.toProvider(reason).mapErr((error) => (reason in overrides ? error : explainRefusal(error))),
+    },
     fromSolaris: (raw) => (raw === null || raw === '' ? null : (reasons.fromProvider(raw) ?? 'OTHER')),
   };
 }
@@ -72,4 +108,21 @@ export function createSolarisReasonMap(overrides: ReasonTable = {}): SolarisReas
 export function solarisInitiator(rawReason: string | null): 'partner' | 'provider' | 'unknown' {
   if (rawReason === null || rawReason === '') return 'unknown';
   return rawReason.endsWith('_INTERNAL') ? 'provider' : 'partner';
+}
+
+/** Says why a reason is off and, where Solaris has a value for it, how to turn it on. */
+function explainRefusal(error: ClosureError): ClosureError {
+  const reason = (error.details as { reason?: ClosureReason } | undefined)?.reason;
+  const value =
+    reason !== undefined && Object.hasOwn(SOLARIS_REASONS_BY_AGREEMENT, reason)
+      ? SOLARIS_REASONS_BY_AGREEMENT[reason as keyof typeof SOLARIS_REASONS_BY_AGREEMENT]
+      : undefined;
+  if (value === undefined) return error;
+  // Provider doc §3 (S5): any reason other than CUSTOMER_WISH needs Solaris' agreement first.
+  return new ClosureError({
+    code: 'REASON_NOT_SUPPORTED',
+    provider: SOLARIS_PROVIDER,
+    message: `Solaris asks partners to consult it before creating an account closure request with any reason other than CUSTOMER_WISH, so ${reason} is off by default. With Solaris' agreement, enable it: reasonMap: { ${reason}: '${value}' }`,
+    details: { ...(error.details as object), suggestedValue: value },
+  });
 }

@@ -256,19 +256,99 @@ describe('closeAccount', () => {
     });
   });
 
+  describe('an account that is already closed answers Ok, CLOSED, created: false (every path)', () => {
+    const completed = { ...acrCreated, status: 'COMPLETED', technical_closure_date: '2026-03-01' };
+    const close = () => adapterWith().closeAccount({ accountId: ACCOUNT, reason: 'CUSTOMER_REQUEST' });
+    const expectAlreadyClosed = (closure: unknown) =>
+      expect(closure).toMatchObject({
+        closureId: completed.id,
+        state: { unified: 'CLOSED', raw: 'COMPLETED' },
+        created: false,
+        failure: null,
+      });
+
+    it('from the create answer (200 + the COMPLETED ACR, provider doc §3)', async () => {
+      tokenEndpoint();
+      nock(API).post(ACR_PATH).reply(200, completed);
+      expectAlreadyClosed((await close())._unsafeUnwrap());
+    });
+
+    it('even if Solaris answered 201 with a COMPLETED ACR', async () => {
+      tokenEndpoint();
+      nock(API).post(ACR_PATH).reply(201, completed);
+      expectAlreadyClosed((await close())._unsafeUnwrap());
+    });
+
+    it('from the read-back after an unknown outcome, without a second POST', async () => {
+      tokenEndpoint();
+      nock(API)
+        .post(ACR_PATH)
+        .reply(502, { errors: [{ id: 'e502', status: 502, code: 'bad_gateway' }] })
+        .get(ACR_PATH)
+        .query(true)
+        .reply(200, [completed]);
+      expectAlreadyClosed((await close())._unsafeUnwrap());
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('from the read-back after 409 record_not_unique', async () => {
+      tokenEndpoint();
+      nock(API)
+        .post(ACR_PATH)
+        .reply(409, { errors: [{ id: 'e409', status: 409, code: 'record_not_unique' }] })
+        .get(ACR_PATH)
+        .query(true)
+        .reply(200, [completed]);
+      expectAlreadyClosed((await close())._unsafeUnwrap());
+      expect(nock.isDone()).toBe(true);
+    });
+  });
+
   it.each([
     ['REVOCATION', 'ACCOUNT_REVOCATION'],
     ['RELATIONSHIP_TERMINATION', 'RELATIONSHIP_TERMINATION'],
     ['PARTNER_OFFBOARDING', 'PARTNER_SERVICE_ACCOUNT_TERMINATED'],
     ['FRAUD', 'COMPLIANCE_IMMEDIATE_PARTNER'],
     ['REGULATORY', 'COMPLIANCE_IMMEDIATE_PARTNER'],
-  ] as const)('sends %s as %s', async (reason, wire) => {
+  ] as const)('sends %s as %s once enabled in reasonMap', async (reason, wire) => {
     tokenEndpoint();
     nock(API)
       .post(ACR_PATH, { account_id: ACCOUNT, closure_reason: wire })
       .reply(201, { ...acrCreated, closure_reason: wire });
-    expect((await adapterWith().closeAccount({ accountId: ACCOUNT, reason })).isOk()).toBe(true);
+    // Off by default (Solaris' agreement first, provider doc §3): the user opts in per reason.
+    const adapter = adapterWith({ reasonMap: { [reason]: wire } });
+    expect((await adapter.closeAccount({ accountId: ACCOUNT, reason })).isOk()).toBe(true);
     expect(nock.isDone()).toBe(true);
+  });
+
+  it.each([
+    ['REVOCATION', 'ACCOUNT_REVOCATION'],
+    ['RELATIONSHIP_TERMINATION', 'RELATIONSHIP_TERMINATION'],
+    ['PARTNER_OFFBOARDING', 'PARTNER_SERVICE_ACCOUNT_TERMINATED'],
+    ['FRAUD', 'COMPLIANCE_IMMEDIATE_PARTNER'],
+    ['REGULATORY', 'COMPLIANCE_IMMEDIATE_PARTNER'],
+  ] as const)(
+    'refuses %s by default with REASON_NOT_SUPPORTED, nothing sent, saying how to enable %s',
+    async (reason, wire) => {
+      const onRequest = vi.fn();
+      const error = (
+        await adapterWith({ hooks: { onRequest } }).closeAccount({ accountId: ACCOUNT, reason })
+      )._unsafeUnwrapErr();
+      expect(error).toMatchObject({
+        code: 'REASON_NOT_SUPPORTED',
+        provider: 'solaris',
+        retryable: false,
+        details: { reason, suggestedValue: wire },
+      });
+      expect(error.message).toContain(`reasonMap: { ${reason}: '${wire}' }`);
+      expect(onRequest).not.toHaveBeenCalled();
+    },
+  );
+
+  it('refuses a reasonMap value Solaris does not accept on create, when the adapter is created', () => {
+    expect(() =>
+      createSolarisAdapter({ reasonMap: { FRAUD: 'COMPLIANCE_IMMEDIATE_PARTNR' as string } }),
+    ).toThrowError(/reasonMap\.FRAUD/);
   });
 
   it.each(['COURT_ORDER', 'DORMANCY', 'OVERDRAFT', 'DUPLICATE_ACCOUNT', 'OTHER'] as const)(
@@ -284,15 +364,11 @@ describe('closeAccount', () => {
   );
 
   it('lets users narrow and extend the reason table', async () => {
-    const adapter = adapterWith({ reasonMap: { FRAUD: null, OTHER: 'CUSTOMER_WISH' } });
-    expect(adapter.capabilities.reasons).toEqual([
-      'CUSTOMER_REQUEST',
-      'REVOCATION',
-      'REGULATORY',
-      'RELATIONSHIP_TERMINATION',
-      'PARTNER_OFFBOARDING',
-      'OTHER',
-    ]);
+    const adapter = adapterWith({
+      reasonMap: { FRAUD: null, OTHER: 'CUSTOMER_WISH', REGULATORY: 'COMPLIANCE_IMMEDIATE_PARTNER' },
+    });
+    // Only CUSTOMER_REQUEST is on by default (provider doc §6); REGULATORY and OTHER were enabled here.
+    expect(adapter.capabilities.reasons).toEqual(['CUSTOMER_REQUEST', 'REGULATORY', 'OTHER']);
     expect(
       (await adapter.closeAccount({ accountId: ACCOUNT, reason: 'FRAUD' }))._unsafeUnwrapErr().code,
     ).toBe('REASON_NOT_SUPPORTED');
@@ -793,14 +869,8 @@ describe('settings', () => {
       listClosures: true,
       webhooks: true,
       asyncClosure: true,
-      reasons: [
-        'CUSTOMER_REQUEST',
-        'REVOCATION',
-        'FRAUD',
-        'REGULATORY',
-        'RELATIONSHIP_TERMINATION',
-        'PARTNER_OFFBOARDING',
-      ],
+      // Only CUSTOMER_REQUEST by default: the others need Solaris' agreement (provider doc §3, §6).
+      reasons: ['CUSTOMER_REQUEST'],
     });
   });
 

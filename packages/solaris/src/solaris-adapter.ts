@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CallOptions,
+  CLOSURE_REASONS,
   type Closure,
   type ClosureAdapter,
   ClosureError,
@@ -20,9 +21,13 @@ import {
 } from '@closekit/core';
 import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { convertSolarisAcrToClosure, newestSolarisAcr } from './convert-solaris-acr-to-closure';
+import {
+  convertSolarisAcrToClosure,
+  createdFromAnswer,
+  newestSolarisAcr,
+} from './convert-solaris-acr-to-closure';
 import { convertToSolarisClosureRequest } from './convert-to-solaris-closure-request';
-import { createSolarisReasonMap } from './map-solaris-closure-reason';
+import { createSolarisReasonMap, SOLARIS_CREATE_REASONS } from './map-solaris-closure-reason';
 import {
   isSolarisAbandonedStatus,
   mapSolarisClosureState,
@@ -101,6 +106,8 @@ const settingsSchema = commonAdapterSettingsSchema
     clientId: clientIdSchema.optional(),
     clientSecret: credentialSchema.optional(),
     webhookSecrets: z.array(z.string().min(1, 'must not be empty').max(1000)).optional(),
+    // Only the values Solaris accepts on create (provider doc §6): a typo fails here, not per closure.
+    reasonMap: z.partialRecord(z.enum(CLOSURE_REASONS), z.enum(SOLARIS_CREATE_REASONS).nullable()).optional(),
   })
   // A misspelt setting (e.g. `clientSecrett`) must not be dropped silently.
   .strict();
@@ -300,8 +307,7 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
     );
     if (created.isOk()) {
       const { data, status } = created.value;
-      // 201: a new ACR; 200: the account's existing ACR (provider doc §3). Reconciled: unknown.
-      return ok(toClosure(data, status === 201 ? true : status === 200 ? false : null));
+      return ok(toClosure(data, createdFromAnswer(data, status)));
     }
     if (created.error.code === 'DUPLICATE_REQUEST') {
       return readBackAfterDuplicate(created.error, accountId, options);

@@ -1,6 +1,11 @@
 import type { HttpErrorResponse } from '@closekit/core';
 import { describe, expect, it } from 'vitest';
-import { readSolarisErrors, SOLARIS_ERROR_TABLE, translateSolarisError } from './solaris-error';
+import {
+  type ErrorRule,
+  readSolarisErrors,
+  SOLARIS_ERROR_TABLE,
+  translateSolarisError,
+} from './solaris-error';
 
 const response = (status: number, body: unknown, operation = 'closeAccount'): HttpErrorResponse => ({
   status,
@@ -16,23 +21,38 @@ const envelope = (status: number | string, code: string, extra: Record<string, u
 
 describe('SOLARIS_ERROR_TABLE', () => {
   // Walk every documented row: the table is data, the docs print it, the translator must honour it.
-  for (const rule of SOLARIS_ERROR_TABLE) {
-    const status = rule.status === '4xx' ? 422 : rule.status === '5xx' ? 503 : rule.status;
-    const code = rule.code === '*' ? 'some_unlisted_code' : rule.code.replace('*', 'partner');
-    const operation = rule.operations?.[0] ?? 'getClosure';
-    const detail = rule.detailPattern ? 'the account is under a compliance block' : undefined;
-    it(`${rule.status} ${rule.code}${rule.operations ? ` (${rule.operations.join(', ')})` : ''} -> ${rule.neutral}`, () => {
-      const error = translateSolarisError(
-        response(status, envelope(status, code, detail ? { detail } : {}), operation),
-      );
-      expect(error.code).toBe(rule.neutral);
-      expect(error).toMatchObject({
-        provider: 'solaris',
-        httpStatus: status,
-        providerCode: code,
-        requestId: `id-${code}`,
-      });
-    });
+  const operationOf = { authenticate: 'authenticate', closeAccount: 'closeAccount', read: 'getClosure' };
+  for (const [table, rules] of Object.entries(SOLARIS_ERROR_TABLE)) {
+    for (const rule of rules) {
+      const { status: ruleStatus, providerCode, text } = rule as ErrorRule;
+      const statuses: number[] =
+        ruleStatus === '4xx'
+          ? [422]
+          : ruleStatus === '5xx'
+            ? [503]
+            : ruleStatus === undefined
+              ? [418]
+              : [ruleStatus].flat();
+      const codes: string[] = providerCode === undefined ? ['some_unlisted_code'] : [providerCode].flat();
+      const detail = text ? 'the account is under a compliance block' : undefined;
+      const operation = operationOf[table as keyof typeof operationOf];
+      for (const status of statuses) {
+        for (const code of codes) {
+          it(`${table}: ${status} ${code} -> ${rule.code}`, () => {
+            const error = translateSolarisError(
+              response(status, envelope(status, code, detail ? { detail } : {}), operation),
+            );
+            expect(error.code).toBe(rule.code);
+            expect(error).toMatchObject({
+              provider: 'solaris',
+              httpStatus: status,
+              providerCode: code,
+              requestId: `id-${code}`,
+            });
+          });
+        }
+      }
+    }
   }
 
   it('distinguishes model_not_found by operation', () => {
@@ -49,8 +69,9 @@ describe('SOLARIS_ERROR_TABLE', () => {
       retryable: false,
       requestId: 'id-brand_new_code',
     });
+    // Changed by the status-before-text rule: every documented 403 is a policy refusal (§5).
     expect(translateSolarisError(response(403, envelope(403, 'forbidden_thing'))).code).toBe(
-      'PROVIDER_ERROR',
+      'PERMISSION_DENIED',
     );
     expect(translateSolarisError(response(503, envelope(503, 'brand_new_code')))).toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
@@ -78,6 +99,45 @@ describe('SOLARIS_ERROR_TABLE', () => {
     expect(translateSolarisError(response(422, blocked, 'getClosure')).code).toBe('PROVIDER_ERROR');
     const unblocked = envelope(422, 'unprocessable', { detail: 'Unblocking is not possible' });
     expect(translateSolarisError(response(422, unblocked, 'closeAccount')).code).toBe('PROVIDER_ERROR');
+  });
+
+  it('never lets a generic word make a policy refusal ACCOUNT_BLOCKED', () => {
+    for (const code of ['unauthorized_action', 'some_new_code']) {
+      const body = envelope(403, code, { detail: 'Action blocked by token policy' });
+      expect(translateSolarisError(response(403, body, 'closeAccount'))).toMatchObject({
+        code: 'PERMISSION_DENIED',
+        providerCode: code,
+      });
+    }
+    const blockedWord = envelope(422, 'unprocessable', { detail: 'Request blocked' });
+    expect(translateSolarisError(response(422, blockedWord, 'closeAccount')).code).toBe('PROVIDER_ERROR');
+  });
+
+  it('lets text refine only 400/403/422: never a 401, 409, 429 or 5xx', () => {
+    const detail = { detail: 'the account is under a compliance block' };
+    const cases = [
+      [401, 'invalid_token', 'AUTHENTICATION_FAILED'],
+      [401, 'other', 'AUTHENTICATION_FAILED'],
+      [409, 'record_not_unique', 'DUPLICATE_REQUEST'],
+      [429, 'too_many', 'RATE_LIMITED'],
+      [500, 'generic_error', 'PROVIDER_UNAVAILABLE'],
+      [503, 'other', 'PROVIDER_UNAVAILABLE'],
+      [504, 'gateway_timeout', 'TIMEOUT'],
+    ] as const;
+    for (const [status, code, expected] of cases) {
+      expect(
+        translateSolarisError(response(status, envelope(status, code, detail), 'closeAccount')).code,
+      ).toBe(expected);
+    }
+    // A documented code decides before any text does.
+    const validation = envelope(400, 'validation_error', detail);
+    expect(translateSolarisError(response(400, validation, 'closeAccount')).code).toBe('INVALID_REQUEST');
+    for (const status of [400, 403, 422]) {
+      const undocumented = envelope(status, 'unlisted_refusal', detail);
+      expect(translateSolarisError(response(status, undocumented, 'closeAccount')).code).toBe(
+        'ACCOUNT_BLOCKED',
+      );
+    }
   });
 
   it('handles bodies that are not the envelope by status, keeping an excerpt', () => {

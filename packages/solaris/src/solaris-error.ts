@@ -6,140 +6,148 @@ import {
   solarisErrorEnvelopeSchema,
 } from './solaris-api';
 
-/** The operations the adapter sends, as named in hooks and in the error table. */
+/** The operations the adapter sends, as named in hooks; each has its error table. */
 export type SolarisOperation = 'authenticate' | 'closeAccount' | 'readBack' | 'getClosure' | 'listClosures';
 
-/** One row of the error table: first match wins. */
-export interface SolarisErrorRule {
-  /** The HTTP status, or a class. */
-  status: number | '4xx' | '5xx';
-  /** The Solaris `code`: exact, `prefix_*`, or `*` for any code (also none). */
-  code: string;
-  /** Only for these operations; all when absent. */
-  operations?: readonly SolarisOperation[];
-  /** Only when the error's title or detail matches (for undocumented refusals). */
-  detailPattern?: RegExp;
-  neutral: ClosureErrorCode;
-  /** Why, with the provider doc section. */
-  note: string;
+/**
+ * One row of an error table: first match wins. The same shape as `ErrorRule` of
+ * `@closekit/core/adapter` (declared here until the adapter subpath exists).
+ */
+export interface ErrorRule {
+  /** The HTTP status, several, or a class; any status when absent. */
+  status?: number | readonly number[] | '4xx' | '5xx';
+  /** The Solaris `code` (one or several); any code (also none) when absent. */
+  providerCode?: string | readonly string[];
+  /** Only when the error's title or detail matches: refines a refusal, never a status. */
+  text?: RegExp;
+  /** The neutral code. */
+  code: ClosureErrorCode;
+  /** Why: the provider doc section (docs/providers/solaris.md prints it). */
+  source: string;
 }
 
-const INVALID_INPUT = 'Solaris validation failure (provider doc §5)';
+const INVALID_INPUT = 'validation failure (provider doc §5, S8)';
 
-/**
- * (HTTP status, Solaris code) -> neutral code, provider doc §5. Printed in docs/providers/solaris.md;
- * walked by solaris-error.test.ts. Anything that matches no row is PROVIDER_ERROR with the raw code.
- */
-export const SOLARIS_ERROR_TABLE: readonly SolarisErrorRule[] = [
-  // The auth host refuses bad client credentials with 400/401 (RFC 6749 §5.2) or 403.
+/** Documented codes any API call may answer (provider doc §5), decided before any text. */
+const DOCUMENTED_RULES: readonly ErrorRule[] = [
   {
     status: 400,
-    code: '*',
-    operations: ['authenticate'],
-    neutral: 'AUTHENTICATION_FAILED',
-    note: 'token request refused (§1)',
+    providerCode: ['invalid_model', 'validation_error', 'type_error', 'invalid_json'],
+    code: 'INVALID_REQUEST',
+    source: INVALID_INPUT,
   },
-  {
-    status: 401,
-    code: '*',
-    operations: ['authenticate'],
-    neutral: 'AUTHENTICATION_FAILED',
-    note: 'token request refused (§1)',
-  },
-  {
-    status: 403,
-    code: '*',
-    operations: ['authenticate'],
-    neutral: 'AUTHENTICATION_FAILED',
-    note: 'token request refused (§1)',
-  },
-  { status: 400, code: 'invalid_model', neutral: 'INVALID_REQUEST', note: INVALID_INPUT },
-  { status: 400, code: 'validation_error', neutral: 'INVALID_REQUEST', note: INVALID_INPUT },
-  { status: 400, code: 'type_error', neutral: 'INVALID_REQUEST', note: INVALID_INPUT },
-  { status: 400, code: 'invalid_json', neutral: 'INVALID_REQUEST', note: INVALID_INPUT },
-  { status: 400, code: 'invalid_webhook_url', neutral: 'INVALID_REQUEST', note: 'webhook URL check (§5)' },
-  { status: 400, code: 'unsafe_webhook_url', neutral: 'INVALID_REQUEST', note: 'webhook URL not HTTPS (§5)' },
   {
     status: 400,
-    code: 'build_pagination_headers_failure',
-    neutral: 'INVALID_REQUEST',
-    note: 'bad paging (§5, S9b)',
+    providerCode: ['invalid_webhook_url', 'unsafe_webhook_url'],
+    code: 'INVALID_REQUEST',
+    source: 'webhook URL check failed / not HTTPS (provider doc §5)',
+  },
+  {
+    status: 400,
+    providerCode: 'build_pagination_headers_failure',
+    code: 'INVALID_REQUEST',
+    source: 'bad paging (provider doc §5, S9b)',
   },
   // The transport has already refreshed the token once and replayed before this is final (§1).
   {
     status: 401,
-    code: 'invalid_token',
-    neutral: 'AUTHENTICATION_FAILED',
-    note: 'token expired or malformed (§5)',
+    providerCode: ['invalid_token', 'token_required'],
+    code: 'AUTHENTICATION_FAILED',
+    source: 'token expired, malformed or missing (provider doc §5)',
   },
-  { status: 401, code: 'token_required', neutral: 'AUTHENTICATION_FAILED', note: 'token missing (§5)' },
-  // No code is documented for a compliance block; only a detail that says so earns ACCOUNT_BLOCKED (§5).
-  // It comes before the 403 rules: a refusal that names the block is more specific than its status.
-  {
-    status: '4xx',
-    code: '*',
-    operations: ['closeAccount'],
-    detailPattern: /compliance[\s_-]*block|\bblocked\b/i,
-    neutral: 'ACCOUNT_BLOCKED',
-    note: 'create refused under a compliance block; undocumented, matched on the detail (§3, §5)',
-  },
+];
+
+/** Documented refusal codes that the compliance-block text may refine on create (provider doc §5). */
+const DOCUMENTED_REFUSAL_RULES: readonly ErrorRule[] = [
   {
     status: 403,
-    code: 'unauthorized_*',
-    neutral: 'PERMISSION_DENIED',
-    note: 'partner or token policy forbids it (§5, X1)',
+    providerCode: ['unauthorized_partner', 'unauthorized_action', 'authorization_required', 'invalid_tan'],
+    code: 'PERMISSION_DENIED',
+    source: 'partner or token policy forbids it, needs SCA, wrong OTP (provider doc §5, X1)',
   },
-  {
-    status: 403,
-    code: 'authorization_required',
-    neutral: 'PERMISSION_DENIED',
-    note: 'needs a change request or SCA (§5, X1)',
-  },
-  { status: 403, code: 'invalid_tan', neutral: 'PERMISSION_DENIED', note: 'wrong OTP (§5, X1)' },
-  // An unknown id: the account on create, the ACR on a read (§5). The mock says `not_found`.
-  {
-    status: 404,
-    code: 'model_not_found',
-    operations: ['closeAccount'],
-    neutral: 'ACCOUNT_NOT_FOUND',
-    note: 'unknown account (§5)',
-  },
-  {
-    status: 404,
-    code: 'not_found',
-    operations: ['closeAccount'],
-    neutral: 'ACCOUNT_NOT_FOUND',
-    note: 'unknown account, mock spelling (§5)',
-  },
-  { status: 404, code: 'model_not_found', neutral: 'CLOSURE_NOT_FOUND', note: 'unknown ACR (§5)' },
-  { status: 404, code: 'not_found', neutral: 'CLOSURE_NOT_FOUND', note: 'unknown ACR, mock spelling (§5)' },
   // closeAccount reads back on this and returns the existing ACR when there is one (§7).
   {
     status: 409,
-    code: 'record_not_unique',
-    neutral: 'DUPLICATE_REQUEST',
-    note: 'unique constraint (§5, X1)',
+    providerCode: 'record_not_unique',
+    code: 'DUPLICATE_REQUEST',
+    source: 'unique constraint (provider doc §5, X1)',
   },
-  { status: 500, code: 'generic_error', neutral: 'PROVIDER_UNAVAILABLE', note: 'internal error (§5, X1)' },
+  { status: 500, providerCode: 'generic_error', code: 'PROVIDER_UNAVAILABLE', source: 'internal (§5, X1)' },
   {
     status: 501,
-    code: 'not_implemented_error',
-    neutral: 'OPERATION_NOT_SUPPORTED',
-    note: 'endpoint unavailable (§5, X1)',
+    providerCode: 'not_implemented_error',
+    code: 'OPERATION_NOT_SUPPORTED',
+    source: 'endpoint unavailable (provider doc §5, X1)',
   },
-  { status: 502, code: 'bad_gateway', neutral: 'PROVIDER_UNAVAILABLE', note: 'upstream failure (§5, X1)' },
-  { status: 504, code: 'gateway_timeout', neutral: 'TIMEOUT', note: 'too slow (§5, X1)' },
-  // The status alone is decisive here, whatever the code (or a body that is not the envelope).
+  { status: 502, providerCode: 'bad_gateway', code: 'PROVIDER_UNAVAILABLE', source: 'upstream (§5, X1)' },
+  { status: 504, providerCode: 'gateway_timeout', code: 'TIMEOUT', source: 'too slow (provider doc §5, X1)' },
+];
+
+// The status alone decides below, whatever the code or text (or a body that is not the envelope).
+
+/** Refusals of an API call by status. */
+const REFUSAL_STATUS_RULES: readonly ErrorRule[] = [
   {
     status: 401,
-    code: '*',
-    neutral: 'AUTHENTICATION_FAILED',
-    note: 'missing, expired or invalid token (§1)',
+    code: 'AUTHENTICATION_FAILED',
+    source: 'missing, expired or invalid token (provider doc §1)',
   },
-  { status: 408, code: '*', neutral: 'TIMEOUT', note: 'request timeout' },
-  { status: 429, code: '*', neutral: 'RATE_LIMITED', note: 'undocumented; Retry-After honoured (§5, §7)' },
-  { status: '5xx', code: '*', neutral: 'PROVIDER_UNAVAILABLE', note: 'server-side failure (§5)' },
+  { status: 403, code: 'PERMISSION_DENIED', source: 'every documented 403 is a policy refusal (§5, X1)' },
 ];
+
+/** Answers that say nothing was decided: retried by the transport. */
+const TRANSIENT_STATUS_RULES: readonly ErrorRule[] = [
+  { status: 408, code: 'TIMEOUT', source: 'request timeout (HTTP)' },
+  { status: 429, code: 'RATE_LIMITED', source: 'undocumented; Retry-After honoured (provider doc §5, §7)' },
+  { status: '5xx', code: 'PROVIDER_UNAVAILABLE', source: 'server-side failure (provider doc §5)' },
+];
+
+/** An unknown id (§5); the public mock says `not_found`. */
+const NOT_FOUND_CODES = ['model_not_found', 'not_found'] as const;
+
+/**
+ * Error tables per operation, provider doc §5. Printed in docs/providers/solaris.md; walked by
+ * solaris-error.test.ts. Anything that matches no row is PROVIDER_ERROR with the raw code.
+ */
+export const SOLARIS_ERROR_TABLE = {
+  // The auth host refuses bad client credentials with 400/401 (RFC 6749 §5.2) or 403 (§1).
+  authenticate: [
+    { status: [400, 401, 403], code: 'AUTHENTICATION_FAILED', source: 'token request refused (§1, S6)' },
+    ...TRANSIENT_STATUS_RULES,
+  ],
+  closeAccount: [
+    ...DOCUMENTED_RULES,
+    // No code is documented for it: only a refusal whose text names the guide's condition ("No ACR
+    // can be created for an account under a compliance block", §3, S5) is ACCOUNT_BLOCKED, and only
+    // on a 400/403/422. A generic word ("Action blocked by token policy") is not; nor does text
+    // ever override a 401, 409, 429 or 5xx. It refines the documented 403 codes: naming the block
+    // is more specific than "forbidden".
+    {
+      status: [400, 403, 422],
+      text: /\bcompliance[\s_-]*block|\bblocked\s+(?:for|due\s+to|because\s+of)\s+compliance\b/i,
+      code: 'ACCOUNT_BLOCKED',
+      source: 'create refused under a compliance block; no code documented (provider doc §3, §5, S5)',
+    },
+    ...DOCUMENTED_REFUSAL_RULES,
+    { status: 404, providerCode: NOT_FOUND_CODES, code: 'ACCOUNT_NOT_FOUND', source: 'unknown account (§5)' },
+    ...REFUSAL_STATUS_RULES,
+    ...TRANSIENT_STATUS_RULES,
+  ],
+  read: [
+    ...DOCUMENTED_RULES,
+    ...DOCUMENTED_REFUSAL_RULES,
+    { status: 404, providerCode: NOT_FOUND_CODES, code: 'CLOSURE_NOT_FOUND', source: 'unknown ACR (§5)' },
+    ...REFUSAL_STATUS_RULES,
+    ...TRANSIENT_STATUS_RULES,
+  ],
+} as const satisfies Record<string, readonly ErrorRule[]>;
+
+/** The table an operation's errors go through. */
+export function solarisErrorTableFor(operation: string): readonly ErrorRule[] {
+  if (operation === 'authenticate') return SOLARIS_ERROR_TABLE.authenticate;
+  if (operation === 'closeAccount') return SOLARIS_ERROR_TABLE.closeAccount;
+  return SOLARIS_ERROR_TABLE.read;
+}
 
 export interface SolarisErrorEntryView {
   id: string | null;
@@ -190,32 +198,31 @@ export function readSolarisErrors(body: unknown): SolarisErrorEntryView[] {
   return [];
 }
 
-function statusMatches(rule: SolarisErrorRule, status: number): boolean {
+function statusMatches(rule: ErrorRule, status: number): boolean {
+  if (rule.status === undefined) return true;
   if (rule.status === '4xx') return status >= 400 && status < 500;
   if (rule.status === '5xx') return status >= 500 && status < 600;
-  return rule.status === status;
+  return typeof rule.status === 'number' ? rule.status === status : rule.status.includes(status);
 }
 
-function codeMatches(rule: SolarisErrorRule, code: string | null): boolean {
-  if (rule.code === '*') return true;
-  if (code === null) return false;
-  if (rule.code.endsWith('*')) return code.startsWith(rule.code.slice(0, -1));
-  return rule.code === code;
+function providerCodeMatches(rule: ErrorRule, providerCode: string | null): boolean {
+  if (rule.providerCode === undefined) return true;
+  if (providerCode === null) return false;
+  return typeof rule.providerCode === 'string'
+    ? rule.providerCode === providerCode
+    : rule.providerCode.includes(providerCode);
 }
 
-/** The first table row that matches, or undefined. */
-export function findSolarisErrorRule(input: {
-  status: number;
-  code: string | null;
-  operation: string;
-  text?: string | null;
-}): SolarisErrorRule | undefined {
-  return SOLARIS_ERROR_TABLE.find(
+/** The first rule that matches, or undefined. */
+export function matchErrorRule(
+  rules: readonly ErrorRule[],
+  input: { status: number; providerCode: string | null; text?: string | null },
+): ErrorRule | undefined {
+  return rules.find(
     (rule) =>
       statusMatches(rule, input.status) &&
-      codeMatches(rule, input.code) &&
-      (rule.operations === undefined || rule.operations.includes(input.operation as SolarisOperation)) &&
-      (rule.detailPattern === undefined || rule.detailPattern.test(input.text ?? '')),
+      providerCodeMatches(rule, input.providerCode) &&
+      (rule.text === undefined || rule.text.test(input.text ?? '')),
   );
 }
 
@@ -230,21 +237,24 @@ export function translateSolarisError(response: HttpErrorResponse): ClosureError
     entry ? [entry.title, entry.detail].filter(Boolean).join(' ') : null;
   const candidates = errors.length > 0 ? errors : [undefined];
   let chosen: SolarisErrorEntryView | undefined = errors[0];
-  let rule: SolarisErrorRule | undefined;
+  const table = solarisErrorTableFor(response.operation);
+  let rule: ErrorRule | undefined;
   for (const entry of candidates) {
-    const found = findSolarisErrorRule({
+    const found = matchErrorRule(table, {
       status: response.status,
-      code: entry?.code ?? null,
-      operation: response.operation,
+      providerCode: entry?.code ?? null,
       text: textOf(entry),
     });
-    // A row naming the code beats a status-only row found on an earlier entry.
-    if (found && (rule === undefined || (rule.code === '*' && found.code !== '*'))) {
+    // A row naming the code beats a row without one found on an earlier entry.
+    if (
+      found &&
+      (rule === undefined || (rule.providerCode === undefined && found.providerCode !== undefined))
+    ) {
       rule = found;
       chosen = entry;
     }
   }
-  const neutral = rule?.neutral ?? 'PROVIDER_ERROR';
+  const neutral = rule?.code ?? 'PROVIDER_ERROR';
   const providerCode = chosen?.code ?? null;
   const said = chosen ? [chosen.title, chosen.detail].filter(Boolean).join(': ') : '';
   const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';

@@ -86,7 +86,11 @@ describe('Solaris end to end: closing', () => {
 
   it('sends exactly the documented create request with the bearer token', async () => {
     const recorder = recordingFetch();
-    const adapter = solarisAdapterFor(sim, { fetch: recorder.fetch });
+    // REVOCATION needs Solaris' agreement first (provider doc §3): enabled here as a user would.
+    const adapter = solarisAdapterFor(sim, {
+      fetch: recorder.fetch,
+      reasonMap: { REVOCATION: 'ACCOUNT_REVOCATION' },
+    });
     (await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'REVOCATION' }))._unsafeUnwrap();
     expect(recorder.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /oauth2/token',
@@ -198,6 +202,51 @@ describe('Solaris end to end: closing', () => {
     }
   });
 
+  it('reads a token-policy refusal that says "blocked" as PERMISSION_DENIED, not ACCOUNT_BLOCKED', async () => {
+    const policy = await startSolarisSimulator({
+      seed: 11,
+      accounts: [{ id: 'acc1cacc' }],
+      agreedReasons: ['CUSTOMER_WISH'],
+    });
+    try {
+      // The user opted in to FRAUD, but Solaris has not agreed it for this partner.
+      const adapter = solarisAdapterFor(policy, { reasonMap: { FRAUD: 'COMPLIANCE_IMMEDIATE_PARTNER' } });
+      const error = (
+        await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'FRAUD' })
+      )._unsafeUnwrapErr();
+      expect(error).toMatchObject({
+        code: 'PERMISSION_DENIED',
+        httpStatus: 403,
+        providerCode: 'unauthorized_action',
+        retryable: false,
+      });
+      expect(error.message).toContain('Action blocked by token policy');
+      expect(policy.control.counters().closures).toEqual({});
+    } finally {
+      await policy.close();
+    }
+  });
+
+  it('answers an account closed earlier with Ok, CLOSED, created: false and the same closureId', async () => {
+    const adapter = solarisAdapterFor(sim);
+    const first = (
+      await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'CUSTOMER_REQUEST', idempotencyKey: 'k-1' })
+    )._unsafeUnwrap();
+    sim.control.advance({ closureId: first.closureId, to: 'end' });
+    const again = (
+      await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'CUSTOMER_REQUEST', idempotencyKey: 'k-1' })
+    )._unsafeUnwrap();
+    expect(again).toMatchObject({
+      closureId: first.closureId,
+      state: { unified: 'CLOSED', raw: 'COMPLETED' },
+      created: false,
+    });
+    // The closureId of every path is the ACR id, and getClosure finds it.
+    const read = (await adapter.getClosure({ closureId: again.closureId }))._unsafeUnwrap();
+    expect(read).toMatchObject({ closureId: first.closureId, state: { unified: 'CLOSED' } });
+    expect(sim.control.counters().closures).toEqual({ acc1cacc: 1 });
+  });
+
   it('re-authenticates once when the simulator revokes the token', async () => {
     const adapter = solarisAdapterFor(sim);
     (await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrap();
@@ -214,6 +263,11 @@ describe('Solaris end to end: shared guarantees', () => {
       await adapter.closeAccount({ accountId: 'acc1cacc', reason: 'COURT_ORDER' })
     )._unsafeUnwrapErr();
     expect(error.code).toBe('REASON_NOT_SUPPORTED');
+    // Reasons other than CUSTOMER_REQUEST need Solaris' agreement: off until enabled (provider doc §3).
+    for (const reason of ['FRAUD', 'REGULATORY', 'REVOCATION', 'PARTNER_OFFBOARDING'] as const) {
+      const refusal = (await adapter.closeAccount({ accountId: 'acc1cacc', reason }))._unsafeUnwrapErr();
+      expect(refusal.code).toBe('REASON_NOT_SUPPORTED');
+    }
     const refused = solarisAdapterFor(sim, { reasonMap: { CUSTOMER_REQUEST: null } });
     expect(
       (await refused.closeAccount({ accountId: 'acc1cacc', reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrapErr()

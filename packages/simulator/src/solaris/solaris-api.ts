@@ -24,6 +24,7 @@ export interface SolarisApiSettings {
   tokenTtlSeconds: number;
   tokenResponseStatus: number;
   complianceBlockResponse: { status: number; code: string; detail: string };
+  agreedReasons: readonly string[];
 }
 
 const ACRS = '/v1/account_closure_requests';
@@ -150,6 +151,13 @@ export function solarisApiRoutes(
     }
     if (problems.length > 0 || accountId === null || reason === null)
       return solarisErrors(400, problems, errorId);
+    if (!settings.agreedReasons.includes(reason)) {
+      return error(
+        403,
+        `Action blocked by token policy: closure_reason ${reason} is not agreed for this partner.`,
+        'unauthorized_action',
+      );
+    }
     const outcome = state.create(accountId, reason, 'partner');
     switch (outcome.kind) {
       case 'created':

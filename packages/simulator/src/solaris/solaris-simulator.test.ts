@@ -227,6 +227,24 @@ describe('Solaris ACR create', () => {
     expect(sim.control.closuresApplied('blockedcacc')).toBe(0);
   });
 
+  it('refuses a reason the partner has not agreed with Solaris by token policy (403 unauthorized_action)', async () => {
+    await sim.close();
+    sim = await startSolarisSimulator({
+      seed: 7,
+      accounts: [{ id: 'acc1cacc' }],
+      agreedReasons: ['CUSTOMER_WISH'],
+    });
+    const refused = await create('acc1cacc', 'COMPLIANCE_IMMEDIATE_PARTNER');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      errors: [
+        { code: 'unauthorized_action', detail: expect.stringContaining('Action blocked by token policy') },
+      ],
+    });
+    expect(sim.control.closuresApplied('acc1cacc')).toBe(0);
+    expect((await create('acc1cacc', 'CUSTOMER_WISH')).status).toBe(201);
+  });
+
   it('allows a new ACR after a FAILED one (and counts both)', async () => {
     const first = (await create('acc2cacc')).body as { id: string };
     expect(sim.control.advance({ closureId: first.id, to: 'end' }).status).toBe('FAILED');

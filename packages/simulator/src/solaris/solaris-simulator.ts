@@ -24,6 +24,7 @@ import {
 import {
   SOLARIS_FAILURE_DETAILS,
   SOLARIS_INTERNAL_REASONS,
+  SOLARIS_PARTNER_REASONS,
   type SolarisFailureCode,
   type SolarisWireAcr,
   solarisError,
@@ -47,6 +48,13 @@ export interface SolarisSimulatorOptions extends CommonSimulatorOptions {
   tokenResponseStatus?: number;
   /** How ACR creation is refused for an account under a compliance block (undocumented status). */
   complianceBlockResponse?: { status?: number; code?: string; detail?: string };
+  /**
+   * The create reasons this partner has agreed with Solaris (the guide asks partners to consult
+   * Solaris before using any reason but CUSTOMER_WISH, §3). Another reason is refused with
+   * 403 `unauthorized_action` "Action blocked by token policy" (a policy refusal, §5 X1).
+   * Default: every partner reason.
+   */
+  agreedReasons?: readonly string[];
   /** Accounts present from the start (and again after `reset`). */
   accounts?: readonly SolarisAccountSeed[];
 }
@@ -264,6 +272,7 @@ export async function startSolarisSimulator(
         ...credentials,
         tokenTtlSeconds: options.tokenTtlSeconds ?? 3599,
         tokenResponseStatus: options.tokenResponseStatus ?? 200,
+        agreedReasons: options.agreedReasons ?? SOLARIS_PARTNER_REASONS,
         complianceBlockResponse: {
           status: blockResponse.status ?? 403,
           code: blockResponse.code ?? 'unauthorized_action',
