@@ -1,27 +1,19 @@
 export {
-  SOLARIS_CREATE_REASONS,
   SOLARIS_INBOUND_REASON_TABLE,
   SOLARIS_REASON_TABLE,
   SOLARIS_REASONS_BY_AGREEMENT,
   solarisInitiator,
 } from './map-solaris-closure-reason';
-export { SOLARIS_STATE_TABLE, SOLARIS_STATUSES_BY_STATE } from './map-solaris-closure-state';
-export { SOLARIS_FAILURE_REASON_TABLE } from './map-solaris-failure-reason';
 export {
-  createSolarisAdapter,
-  SOLARIS_CLIENT_ID_ENV,
-  SOLARIS_CLIENT_SECRET_ENV,
-  SOLARIS_DEFAULT_PAGE_SIZE,
-  SOLARIS_RECENT_ACR_MARGIN_MS,
-  type SolarisAdapterSettings,
-  type SolarisClosureAdapter,
-  type SolarisListClosuresQuery,
-} from './solaris-adapter';
+  SOLARIS_FAILURE_REASON_TABLE,
+  SOLARIS_STATE_TABLE,
+  SOLARIS_STATUSES_BY_STATE,
+} from './map-solaris-closure-state';
+export { createSolarisAdapter, type SolarisClosureAdapter } from './solaris-adapter';
 export {
   SOLARIS_ACR_STATUSES,
   SOLARIS_CLOSURE_EVENT_TYPES,
-  SOLARIS_SANDBOX_API_URL,
-  SOLARIS_SANDBOX_AUTH_URL,
+  SOLARIS_CREATE_REASONS,
   SOLARIS_SUBSCRIPTION_PING_EVENT_TYPE,
   SOLARIS_WEBHOOK_HEADERS,
   type SolarisAccountClosurePayload,
@@ -29,6 +21,18 @@ export {
   type SolarisClosureEventType,
 } from './solaris-api';
 export { type ErrorRule, SOLARIS_ERROR_TABLE, type SolarisOperation } from './solaris-error';
+export type { SolarisListClosuresQuery } from './solaris-pagination';
+export {
+  SOLARIS_AUTH_URL_ENV,
+  SOLARIS_BASE_URL_ENV,
+  SOLARIS_CLIENT_ID_ENV,
+  SOLARIS_CLIENT_SECRET_ENV,
+  SOLARIS_DEFAULT_PAGE_SIZE,
+  SOLARIS_RECENT_ACR_MARGIN_MS,
+  SOLARIS_SANDBOX_API_URL,
+  SOLARIS_SANDBOX_AUTH_URL,
+  type SolarisAdapterSettings,
+} from './solaris-settings';
 export { isSolarisSubscriptionPing, SOLARIS_EVENT_TYPE_TABLE, signSolarisWebhook } from './solaris-webhook';
 
 export const VERSION = '0.1.0';

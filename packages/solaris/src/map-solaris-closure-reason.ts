@@ -5,20 +5,8 @@ import {
   type ReasonMap,
   type ReasonTable,
 } from '@closekit/core';
-import { SOLARIS_PROVIDER } from './solaris-api';
-
-/**
- * The `closure_reason` values Solaris accepts on create (provider doc §6, S1, seed 001). A
- * `reasonMap` value outside this list is refused when the adapter is created: Solaris enums are
- * case-sensitive (provider doc §1, S10), so a typo would only surface as a 400 per closure.
- */
-export const SOLARIS_CREATE_REASONS = [
-  'ACCOUNT_REVOCATION',
-  'CUSTOMER_WISH',
-  'PARTNER_SERVICE_ACCOUNT_TERMINATED',
-  'RELATIONSHIP_TERMINATION',
-  'COMPLIANCE_IMMEDIATE_PARTNER',
-] as const;
+import type { SOLARIS_CREATE_REASONS } from './solaris-api';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /**
  * Neutral reason -> the `closure_reason` sent on create, as published (provider doc §6). Only

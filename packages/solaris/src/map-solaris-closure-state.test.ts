@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   mapSolarisClosureState,
+  mapSolarisFailureReason,
+  SOLARIS_FAILURE_REASON_TABLE,
   SOLARIS_STATE_TABLE,
   SOLARIS_STATUSES_BY_STATE,
 } from './map-solaris-closure-state';
-import { mapSolarisFailureReason, SOLARIS_FAILURE_REASON_TABLE } from './map-solaris-failure-reason';
 
 describe('mapSolarisClosureState', () => {
   it('maps every documented status (provider doc §3)', () => {

@@ -9,7 +9,8 @@ import errorModelNotFound from './__fixtures__/error-model-not-found.json';
 import errorUnknownCode from './__fixtures__/error-unknown-code.json';
 import errorValidation from './__fixtures__/error-validation.json';
 import token from './__fixtures__/token.json';
-import { createSolarisAdapter, type SolarisAdapterSettings } from './solaris-adapter';
+import { createSolarisAdapter } from './solaris-adapter';
+import type { SolarisAdapterSettings } from './solaris-settings';
 
 const API = 'https://api.solaris.test';
 const AUTH = 'https://auth.solaris.test';

@@ -6,12 +6,18 @@ import { z } from 'zod';
  * optional fields may be absent or null (docs/providers/solaris.md, provider doc §2).
  */
 
-export const SOLARIS_PROVIDER = 'solaris';
-
-export const SOLARIS_SANDBOX_API_URL = 'https://api.solaris-sandbox.de';
-export const SOLARIS_SANDBOX_AUTH_URL = 'https://auth.solaris-sandbox.de/oauth2/token';
-export const SOLARIS_TOKEN_PATH = '/oauth2/token';
-export const SOLARIS_ACR_PATH = '/v1/account_closure_requests';
+/**
+ * The `closure_reason` values Solaris accepts on create (provider doc §6, S1, seed 001). A
+ * `reasonMap` value outside this list is refused when the adapter is created: Solaris enums are
+ * case-sensitive (provider doc §1, S10), so a typo would only surface as a 400 per closure.
+ */
+export const SOLARIS_CREATE_REASONS = [
+  'ACCOUNT_REVOCATION',
+  'CUSTOMER_WISH',
+  'PARTNER_SERVICE_ACCOUNT_TERMINATED',
+  'RELATIONSHIP_TERMINATION',
+  'COMPLIANCE_IMMEDIATE_PARTNER',
+] as const;
 
 /** The documented ACR statuses (provider doc §3). Other values are accepted and kept raw. */
 export const SOLARIS_ACR_STATUSES = [
@@ -24,30 +30,26 @@ export const SOLARIS_ACR_STATUSES = [
 ] as const;
 export type SolarisAcrStatus = (typeof SOLARIS_ACR_STATUSES)[number];
 
-// Lenient fields are one transform step each rather than a chain of nullish/catch/transform
-// wrappers: the ACR is parsed on every closure and every ACR webhook (docs/performance.md).
+/** A text field that may be absent, null or of another type: read as null. */
+const optionalText = z
+  .string()
+  .nullish()
+  .catch(null)
+  .transform((value) => value ?? null);
 
 /** Docs say boolean; public clients model it as the string "true"/"false" (provider doc §2, C2/C3). */
-const payoutAllowedSchema = z.transform((value): boolean | null => {
-  if (typeof value === 'boolean') return value;
-  // Only the spellings public clients use; any other value is no answer.
-  return typeof value === 'string' && PAYOUT_ALLOWED_SPELLINGS.has(value)
-    ? value.toLowerCase() === 'true'
-    : null;
-});
-const PAYOUT_ALLOWED_SPELLINGS = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
-
-const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const payoutAllowedSchema = z
+  .union([z.boolean(), z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False'])])
+  .nullish()
+  .catch(null)
+  .transform((value) => (typeof value === 'string' ? value.toLowerCase() === 'true' : (value ?? null)));
 
 /** `{code, detail}`; the list example shows `{}`; also absent or null (provider doc §2). */
-const failureReasonSchema = z.transform((value): { code: string | null; detail: string | null } | null => {
-  if (typeof value !== 'object' || value === null) return null;
-  const { code, detail } = value as Record<string, unknown>;
-  const failure = { code: textOrNull(code), detail: textOrNull(detail) };
-  return failure.code || failure.detail ? failure : null;
-});
-
-const optionalText = z.transform(textOrNull);
+const failureReasonSchema = z
+  .object({ code: optionalText, detail: optionalText })
+  .nullish()
+  .catch(null)
+  .transform((value) => (value?.code || value?.detail ? { code: value.code, detail: value.detail } : null));
 
 const solarisAcrFieldsSchema = z.object({
   id: z.string().min(1),
@@ -68,13 +70,9 @@ export type SolarisAcr = z.output<typeof solarisAcrFieldsSchema> & {
 };
 
 /** Validates the fields closekit reads and keeps the untouched payload beside them. */
-export const solarisAcrSchema: z.ZodType<SolarisAcr> = z.transform((input, context) => {
+export const solarisAcrSchema: z.ZodType<SolarisAcr> = z.unknown().transform((input, context) => {
   const parsed = solarisAcrFieldsSchema.safeParse(input);
-  if (parsed.success) {
-    // zod built this object for us alone: adding `raw` to it saves copying every field.
-    const acr: SolarisAcr = Object.assign(parsed.data, { raw: input });
-    return acr;
-  }
+  if (parsed.success) return { ...parsed.data, raw: input };
   for (const issue of parsed.error.issues) {
     context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   }

@@ -1,7 +1,8 @@
 import { createHttpTransport } from '@closekit/core';
 import { createScriptedFetch, type ScriptedReply } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createSolarisTokenProvider, resolveSolarisTokenUrl, solarisBasicCredential } from './solaris-auth';
+import { createSolarisTokenProvider, solarisBasicCredential } from './solaris-auth';
+import { resolveSolarisTokenUrl } from './solaris-settings';
 
 const TOKEN_URL = 'https://auth.solaris.test/oauth2/token';
 

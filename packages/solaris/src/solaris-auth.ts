@@ -1,7 +1,8 @@
 import { ClosureError, type HttpTransport } from '@closekit/core';
-import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import { SOLARIS_PROVIDER, SOLARIS_TOKEN_PATH, type SolarisToken, solarisTokenSchema } from './solaris-api';
+import { err, ok, type Result } from 'neverthrow';
+import { type SolarisToken, solarisTokenSchema } from './solaris-api';
 import { translateSolarisError } from './solaris-error';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /** Refresh this long before `expires_in` runs out, so a token never expires in flight (provider doc §1). */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
@@ -22,18 +23,14 @@ export interface SolarisTokenProvider {
    * One token request at a time: concurrent callers share it. `forceRefresh` (after a 401)
    * drops the cache, or joins a refresh already under way.
    */
-  authorize(forceRefresh: boolean, signal?: AbortSignal): ResultAsync<Record<string, string>, ClosureError>;
+  authorize(
+    forceRefresh: boolean,
+    signal?: AbortSignal,
+  ): Promise<Result<Record<string, string>, ClosureError>>;
   /** The current access token, for redaction. */
   currentToken(): string | null;
   /** The Basic credential sent to the auth host, for redaction. */
   basicCredential(): string | null;
-}
-
-/** `https://auth.example` -> `https://auth.example/oauth2/token`; a URL with a path is used as given. */
-export function resolveSolarisTokenUrl(authUrl: string): string {
-  const url = new URL(authUrl);
-  if (url.pathname === '' || url.pathname === '/') url.pathname = SOLARIS_TOKEN_PATH;
-  return url.toString();
 }
 
 /** OAuth2 client credentials with HTTP Basic client authentication (provider doc §1, S6). */
@@ -45,39 +42,27 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
   const now = settings.now ?? (() => Date.now());
   const { clientId, clientSecret, transport, tokenUrl } = settings;
   const basic = clientId && clientSecret ? solarisBasicCredential(clientId, clientSecret) : null;
-  // The answer for the cached token is built once and handed to every call until it is replaced.
-  let cached: {
-    token: string;
-    refreshAt: number;
-    headers: ResultAsync<Record<string, string>, ClosureError>;
-  } | null = null;
+  let cached: { token: string; refreshAt: number } | null = null;
   let inFlight: Promise<string | ClosureError> | null = null;
 
-  const requestToken = (): Promise<string | ClosureError> =>
-    transport
-      .request({
-        operation: 'authenticate',
-        method: 'POST',
-        url: tokenUrl,
-        // Basic client authentication; the scope is required (provider doc §1).
-        headers: { authorization: `Basic ${basic}` },
-        form: { grant_type: 'client_credentials', scope: 'partners' },
-        responseSchema: solarisTokenSchema,
-        // Asking for a token changes nothing: repeating it is safe.
-        retryMode: 'safe',
-        translateError: translateSolarisError,
-      })
-      .match(
-        ({ data }) => {
-          cached = {
-            token: data.access_token,
-            refreshAt: refreshTime(data),
-            headers: okAsync(bearer(data.access_token)),
-          };
-          return data.access_token;
-        },
-        (error) => error,
-      );
+  const requestToken = async (): Promise<string | ClosureError> => {
+    const answer = await transport.send({
+      operation: 'authenticate',
+      method: 'POST',
+      url: tokenUrl,
+      // Basic client authentication; the scope is required (provider doc §1).
+      headers: { authorization: `Basic ${basic}` },
+      form: { grant_type: 'client_credentials', scope: 'partners' },
+      responseSchema: solarisTokenSchema,
+      // Asking for a token changes nothing: repeating it is safe.
+      retryMode: 'safe',
+      translateError: translateSolarisError,
+    });
+    if (answer.isErr()) return answer.error;
+    const { data } = answer.value;
+    cached = { token: data.access_token, refreshAt: refreshTime(data) };
+    return data.access_token;
+  };
 
   const refreshTime = (token: SolarisToken): number => {
     const lifetimeMs = token.expires_in ? token.expires_in * 1000 : TOKEN_FALLBACK_LIFETIME_MS;
@@ -95,10 +80,10 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   return {
-    authorize(forceRefresh, signal) {
+    async authorize(forceRefresh, signal) {
       if (!basic) {
         // Webhook-only use needs no credentials, so the factory accepts their absence; calls cannot.
-        return errAsync(
+        return err(
           new ClosureError({
             code: 'AUTHENTICATION_FAILED',
             provider: SOLARIS_PROVIDER,
@@ -109,10 +94,9 @@ export function createSolarisTokenProvider(settings: SolarisTokenProviderSetting
         );
       }
       if (forceRefresh && !inFlight) cached = null;
-      if (cached && now() < cached.refreshAt) return cached.headers;
-      return ResultAsync.fromSafePromise(abortable(sharedRefresh(), signal)).andThen((outcome) =>
-        typeof outcome === 'string' ? okAsync(bearer(outcome)) : errAsync(outcome),
-      );
+      if (cached && now() < cached.refreshAt) return ok(bearer(cached.token));
+      const outcome = await abortable(sharedRefresh(), signal);
+      return typeof outcome === 'string' ? ok(bearer(outcome)) : err(outcome);
     },
     currentToken: () => cached?.token ?? null,
     basicCredential: () => basic,

@@ -1,10 +1,6 @@
 import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
-import {
-  oauthErrorSchema,
-  SOLARIS_PROVIDER,
-  type SolarisErrorEntry,
-  solarisErrorEnvelopeSchema,
-} from './solaris-api';
+import { oauthErrorSchema, type SolarisErrorEntry, solarisErrorEnvelopeSchema } from './solaris-api';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /** The operations the adapter sends, as named in hooks; each has its error table. */
 export type SolarisOperation = 'authenticate' | 'closeAccount' | 'readBack' | 'getClosure' | 'listClosures';

@@ -15,17 +15,17 @@ import {
   webhookPayloadInvalid,
   webhookSignatureInvalid,
 } from '@closekit/core';
-import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from 'neverthrow';
-import { type AcrConversionContext, convertSolarisAcrToClosure } from './convert-solaris-acr-to-closure';
+import { err, ok, type Result } from 'neverthrow';
+import { type AcrConversionContext, convertSolarisAcrToClosure } from './convert-solaris-to-closure';
 import {
   SOLARIS_CLOSURE_EVENT_TYPES,
-  SOLARIS_PROVIDER,
   SOLARIS_SUBSCRIPTION_PING_EVENT_TYPE,
   SOLARIS_WEBHOOK_HEADERS,
   type SolarisClosureEventType,
   solarisAccountClosurePayloadSchema,
   solarisAcrSchema,
 } from './solaris-api';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /** Solaris webhook event type -> neutral event type (provider doc §8). */
 export const SOLARIS_EVENT_TYPE_TABLE: Readonly<Record<SolarisClosureEventType, ClosureEventType>> = {
@@ -56,18 +56,15 @@ export interface SolarisWebhookParserSettings extends AcrConversionContext {
 }
 
 /** Verifies the raw bytes first, then normalises the three closure events. Never throws. */
-export function createSolarisWebhookParser(
+export function parseSolarisWebhook(
   settings: SolarisWebhookParserSettings,
-): (input: WebhookInput) => ResultAsync<ClosureEvent, ClosureError> {
-  return (input) => {
-    let result: Result<ClosureEvent, ClosureError>;
-    try {
-      result = parse(settings, input);
-    } catch {
-      result = err(webhookPayloadInvalid(SOLARIS_PROVIDER, 'the webhook could not be read'));
-    }
-    return result.isOk() ? okAsync(result.value) : errAsync(result.error);
-  };
+  input: WebhookInput,
+): Result<ClosureEvent, ClosureError> {
+  try {
+    return parse(settings, input);
+  } catch {
+    return err(webhookPayloadInvalid(SOLARIS_PROVIDER, 'the webhook could not be read'));
+  }
 }
 
 function parse(

@@ -1,13 +1,14 @@
 import { ClosureError } from '@closekit/core';
 import { err, ok, type Result } from 'neverthrow';
-import { SOLARIS_PROVIDER, type SolarisCreateAcrBody } from './solaris-api';
+import type { SolarisCreateAcrBody } from './solaris-api';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /**
  * The create body: exactly the two documented fields (provider doc §2). Solaris drops unknown
  * body fields silently (provider doc §1, S10), so provider options are refused rather than sent
  * where a typo would go unnoticed.
  */
-export function convertToSolarisClosureRequest(input: {
+export function convertToSolarisCloseRequest(input: {
   accountId: string;
   closureReason: string;
   providerOptions?: Record<string, unknown>;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { convertToSolarisClosureRequest } from './convert-to-solaris-closure-request';
+import { convertToSolarisCloseRequest } from './convert-to-solaris-close-request';
 
-describe('convertToSolarisClosureRequest', () => {
+describe('convertToSolarisCloseRequest', () => {
   it('builds exactly the two documented fields', () => {
     expect(
-      convertToSolarisClosureRequest({
+      convertToSolarisCloseRequest({
         accountId: 'abccacc',
         closureReason: 'CUSTOMER_WISH',
         providerOptions: {},
@@ -13,7 +13,7 @@ describe('convertToSolarisClosureRequest', () => {
   });
 
   it('refuses provider options, naming each', () => {
-    const error = convertToSolarisClosureRequest({
+    const error = convertToSolarisCloseRequest({
       accountId: 'abccacc',
       closureReason: 'CUSTOMER_WISH',
       providerOptions: { a: 1, b: 2 },

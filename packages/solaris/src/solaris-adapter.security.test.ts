@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import acrCreated from './__fixtures__/acr-created.json';
 import acrInProgress from './__fixtures__/acr-in-progress.json';
 import webhookAccountClosure from './__fixtures__/webhook-account-closure.json';
-import { createSolarisAdapter, type SolarisAdapterSettings } from './solaris-adapter';
+import { createSolarisAdapter } from './solaris-adapter';
+import type { SolarisAdapterSettings } from './solaris-settings';
 import { signSolarisWebhook } from './solaris-webhook';
 
 /*

@@ -1,9 +1,9 @@
 import { type Closure, createClosure } from '@closekit/core';
 import type { SolarisReasonMapping } from './map-solaris-closure-reason';
 import { solarisInitiator } from './map-solaris-closure-reason';
-import { mapSolarisClosureState } from './map-solaris-closure-state';
-import { mapSolarisFailureReason } from './map-solaris-failure-reason';
-import { SOLARIS_PROVIDER, type SolarisAcr } from './solaris-api';
+import { mapSolarisClosureState, mapSolarisFailureReason } from './map-solaris-closure-state';
+import type { SolarisAcr } from './solaris-api';
+import { SOLARIS_PROVIDER } from './solaris-settings';
 
 export interface AcrConversionContext {
   reasons: SolarisReasonMapping;
