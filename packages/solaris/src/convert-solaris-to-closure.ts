@@ -1,4 +1,5 @@
-import { type Closure, createClosure } from '@closekit/core';
+import type { Closure } from '@closekit/core';
+import { createClosure } from '@closekit/core/adapter';
 import type { SolarisReasonMapping } from './map-solaris-closure-reason';
 import { solarisInitiator } from './map-solaris-closure-reason';
 import { mapSolarisClosureState, mapSolarisFailureReason } from './map-solaris-closure-state';

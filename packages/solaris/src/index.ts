@@ -20,7 +20,7 @@ export {
   type SolarisAcrStatus,
   type SolarisClosureEventType,
 } from './solaris-api';
-export { type ErrorRule, SOLARIS_ERROR_TABLE, type SolarisOperation } from './solaris-error';
+export { SOLARIS_ERROR_TABLE, type SolarisOperation } from './solaris-error';
 export type { SolarisListClosuresQuery } from './solaris-pagination';
 export {
   SOLARIS_AUTH_URL_ENV,

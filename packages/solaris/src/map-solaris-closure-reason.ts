@@ -1,10 +1,5 @@
-import {
-  ClosureError,
-  type ClosureReason,
-  createReasonMap,
-  type ReasonMap,
-  type ReasonTable,
-} from '@closekit/core';
+import { ClosureError, type ClosureReason } from '@closekit/core';
+import { createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core/adapter';
 import type { SOLARIS_CREATE_REASONS } from './solaris-api';
 import { SOLARIS_PROVIDER } from './solaris-settings';
 

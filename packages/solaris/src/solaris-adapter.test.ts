@@ -413,8 +413,9 @@ describe('closeAccount', () => {
     tokenEndpoint();
     const posts: unknown[] = [];
     nock(API)
+      // Generous: on a loaded machine the token request alone may take a few hundred ms.
       .post(ACR_PATH)
-      .delay(400)
+      .delay(5_000)
       .reply(201, acrCreated)
       .get(ACR_PATH)
       .query(true)
@@ -425,7 +426,7 @@ describe('closeAccount', () => {
         return [201, acrCreated];
       });
 
-    const result = await adapterWith({ timeoutMs: 100 }).closeAccount({
+    const result = await adapterWith({ timeoutMs: 1_000 }).closeAccount({
       accountId: ACCOUNT,
       reason: 'CUSTOMER_REQUEST',
     });

@@ -5,11 +5,13 @@ import {
   type ClosureAdapter,
   ClosureError,
   type ClosurePage,
+} from '@closekit/core';
+import {
   closeAccountRequestSchema,
   closureRefSchema,
   createHttpTransport,
   validateInput,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { z } from 'zod';
 import {
@@ -21,7 +23,7 @@ import { convertToSolarisCloseRequest } from './convert-to-solaris-close-request
 import { createSolarisReasonMap } from './map-solaris-closure-reason';
 import { mapSolarisClosureState } from './map-solaris-closure-state';
 import { type SolarisAcr, solarisAcrListSchema, solarisAcrSchema } from './solaris-api';
-import { createSolarisTokenProvider, type SolarisTokenProvider } from './solaris-auth';
+import { createSolarisAuth, type SolarisAuth } from './solaris-auth';
 import { type SolarisOperation, translateSolarisError } from './solaris-error';
 import {
   convertToSolarisListQuery,
@@ -61,26 +63,21 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
   const { settings, baseUrl, tokenUrl, clientId, clientSecret, webhookSecrets } = parseSolarisSettings(input);
   const mapping = createSolarisReasonMap(settings.reasonMap);
 
-  let tokens: SolarisTokenProvider | undefined;
-  const transport = createHttpTransport({
-    provider: SOLARIS_PROVIDER,
-    baseUrl,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    backoff: settings.backoff,
-    maxResponseBytes: settings.maxResponseBytes,
-    hooks: settings.hooks,
-    // Read on every use: the access token rotates.
-    secrets: () => [clientSecret, tokens?.currentToken(), tokens?.basicCredential(), ...webhookSecrets],
-  });
-  const tokenProvider = createSolarisTokenProvider({ transport, tokenUrl, clientId, clientSecret });
-  tokens = tokenProvider;
+  let auth: SolarisAuth | undefined;
+  const transport = createHttpTransport(
+    { ...settings, baseUrl },
+    {
+      provider: SOLARIS_PROVIDER,
+      defaultBaseUrl: baseUrl,
+      // Read on every use: the access token rotates.
+      secrets: () => [clientSecret, ...(auth?.secrets() ?? []), ...webhookSecrets],
+    },
+  );
+  const solarisAuth = createSolarisAuth({ transport, tokenUrl, clientId, clientSecret });
+  auth = solarisAuth;
   const conversion = { reasons: mapping, redact: <T>(value: T): T => transport.redactor.value(value) };
   const toClosure = (acr: SolarisAcr, created: boolean | null = null) =>
     convertSolarisAcrToClosure(acr, conversion, { created });
-  const authorize = (options: CallOptions | undefined) => (forceRefresh: boolean) =>
-    tokenProvider.authorize(forceRefresh, options?.signal);
   const validate = <T>(schema: z.ZodType<T>, input: unknown, operation: SolarisOperation) =>
     validateInput(schema, input, { provider: SOLARIS_PROVIDER, operation });
   const notFound = (message: string) =>
@@ -99,7 +96,7 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
         query,
         responseSchema: solarisAcrListSchema,
         retryMode: 'safe',
-        authorize: authorize(options),
+        authorize: solarisAuth.authorizer(),
         translateError: translateSolarisError,
       },
       options,
@@ -146,7 +143,7 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
         reconcile: () => new ResultAsync(readBack.afterUnknownOutcome(accountId, startedAt)),
         // Solaris takes no idempotency header (provider doc §7): the key only labels hook events.
         idempotencyKey: idempotencyKey ?? randomUUID(),
-        authorize: authorize(options),
+        authorize: solarisAuth.authorizer(),
         translateError: translateSolarisError,
       },
       options,
@@ -177,7 +174,7 @@ export function createSolarisAdapter(input: SolarisAdapterSettings = {}): Solari
         path: `${SOLARIS_ACR_PATH}/${encodeURIComponent(closureId)}`,
         responseSchema: solarisAcrSchema,
         retryMode: 'safe',
-        authorize: authorize(options),
+        authorize: solarisAuth.authorizer(),
         translateError: translateSolarisError,
       },
       options,

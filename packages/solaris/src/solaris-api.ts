@@ -1,3 +1,4 @@
+import { asRecord, lenientText, textOrNull } from '@closekit/core/adapter';
 import { z } from 'zod';
 
 /**
@@ -30,13 +31,6 @@ export const SOLARIS_ACR_STATUSES = [
 ] as const;
 export type SolarisAcrStatus = (typeof SOLARIS_ACR_STATUSES)[number];
 
-/** A text field that may be absent, null or of another type: read as null. */
-const optionalText = z
-  .string()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
-
 /** Docs say boolean; public clients model it as the string "true"/"false" (provider doc §2, C2/C3). */
 const payoutAllowedSchema = z
   .union([z.boolean(), z.enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False'])])
@@ -45,11 +39,11 @@ const payoutAllowedSchema = z
   .transform((value) => (typeof value === 'string' ? value.toLowerCase() === 'true' : (value ?? null)));
 
 /** `{code, detail}`; the list example shows `{}`; also absent or null (provider doc §2). */
-const failureReasonSchema = z
-  .object({ code: optionalText, detail: optionalText })
-  .nullish()
-  .catch(null)
-  .transform((value) => (value?.code || value?.detail ? { code: value.code, detail: value.detail } : null));
+const failureReasonSchema = z.transform((value) => {
+  const { code, detail } = asRecord(value);
+  const failure = { code: textOrNull(code), detail: textOrNull(detail) };
+  return failure.code || failure.detail ? failure : null;
+});
 
 const solarisAcrFieldsSchema = z.object({
   id: z.string().min(1),
@@ -57,12 +51,12 @@ const solarisAcrFieldsSchema = z.object({
   // An open string: an unknown status must not make a created ACR unreadable (see map-solaris-closure-state.ts).
   status: z.string().min(1),
   // The response enum misses COMPLIANCE_IMMEDIATE_PARTNER: type it as an open string (provider doc §6).
-  closure_reason: optionalText,
-  technical_closure_date: optionalText,
-  legal_closure_date: optionalText,
+  closure_reason: lenientText,
+  technical_closure_date: lenientText,
+  legal_closure_date: lenientText,
   failure_reason: failureReasonSchema,
   payout_allowed: payoutAllowedSchema,
-  updated_at: optionalText,
+  updated_at: lenientText,
 });
 export type SolarisAcr = z.output<typeof solarisAcrFieldsSchema> & {
   /** The object exactly as Solaris sent it, for `Closure.raw`. */
@@ -131,7 +125,7 @@ export const solarisAccountClosurePayloadSchema = z.looseObject({
     .nullish()
     .catch(null)
     .transform((value) => (value === 'null' || value === '' || value === undefined ? null : value)),
-  iban: optionalText,
+  iban: lenientText,
 });
 export type SolarisAccountClosurePayload = z.output<typeof solarisAccountClosurePayloadSchema>;
 

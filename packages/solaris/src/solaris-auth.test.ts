@@ -1,7 +1,7 @@
 import { createHttpTransport } from '@closekit/core';
 import { createScriptedFetch, type ScriptedReply } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
-import { createSolarisTokenProvider, solarisBasicCredential } from './solaris-auth';
+import { createSolarisAuth, solarisBasicCredential } from './solaris-auth';
 import { resolveSolarisTokenUrl } from './solaris-settings';
 
 const TOKEN_URL = 'https://auth.solaris.test/oauth2/token';
@@ -16,7 +16,7 @@ function setup(replies: (index: number) => ScriptedReply) {
     fetch: scripted.fetch,
     backoff: { baseDelayMs: 1, maxDelayMs: 2 },
   });
-  const tokens = createSolarisTokenProvider({
+  const tokens = createSolarisAuth({
     transport,
     tokenUrl: TOKEN_URL,
     clientId: 'client',
@@ -52,7 +52,7 @@ describe('solaris token provider', () => {
     advance(1);
     expect((await tokens.authorize(false))._unsafeUnwrap()).toEqual({ authorization: 'Bearer token-1' });
     expect(requests).toHaveLength(2);
-    expect(tokens.currentToken()).toBe('token-1');
+    expect(tokens.secrets()).toContain('token-1');
   });
 
   it('refreshes a short-lived token at half its life', async () => {

@@ -1,11 +1,6 @@
-import type { HttpErrorResponse } from '@closekit/core';
+import type { ErrorRule, HttpErrorResponse } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
-import {
-  type ErrorRule,
-  readSolarisErrors,
-  SOLARIS_ERROR_TABLE,
-  translateSolarisError,
-} from './solaris-error';
+import { readSolarisErrors, SOLARIS_ERROR_TABLE, translateSolarisError } from './solaris-error';
 
 const response = (status: number, body: unknown, operation = 'closeAccount'): HttpErrorResponse => ({
   status,

@@ -1,26 +1,10 @@
-import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import { type ErrorRule, type HttpErrorResponse, matchErrorRule } from '@closekit/core/adapter';
 import { oauthErrorSchema, type SolarisErrorEntry, solarisErrorEnvelopeSchema } from './solaris-api';
 import { SOLARIS_PROVIDER } from './solaris-settings';
 
 /** The operations the adapter sends, as named in hooks; each has its error table. */
 export type SolarisOperation = 'authenticate' | 'closeAccount' | 'readBack' | 'getClosure' | 'listClosures';
-
-/**
- * One row of an error table: first match wins. The same shape as `ErrorRule` of
- * `@closekit/core/adapter` (declared here until the adapter subpath exists).
- */
-export interface ErrorRule {
-  /** The HTTP status, several, or a class; any status when absent. */
-  status?: number | readonly number[] | '4xx' | '5xx';
-  /** The Solaris `code` (one or several); any code (also none) when absent. */
-  providerCode?: string | readonly string[];
-  /** Only when the error's title or detail matches: refines a refusal, never a status. */
-  text?: RegExp;
-  /** The neutral code. */
-  code: ClosureErrorCode;
-  /** Why: the provider doc section (docs/providers/solaris.md prints it). */
-  source: string;
-}
 
 const INVALID_INPUT = 'validation failure (provider doc §5, S8)';
 
@@ -68,15 +52,6 @@ const DOCUMENTED_REFUSAL_RULES: readonly ErrorRule[] = [
     code: 'DUPLICATE_REQUEST',
     source: 'unique constraint (provider doc §5, X1)',
   },
-  { status: 500, providerCode: 'generic_error', code: 'PROVIDER_UNAVAILABLE', source: 'internal (§5, X1)' },
-  {
-    status: 501,
-    providerCode: 'not_implemented_error',
-    code: 'OPERATION_NOT_SUPPORTED',
-    source: 'endpoint unavailable (provider doc §5, X1)',
-  },
-  { status: 502, providerCode: 'bad_gateway', code: 'PROVIDER_UNAVAILABLE', source: 'upstream (§5, X1)' },
-  { status: 504, providerCode: 'gateway_timeout', code: 'TIMEOUT', source: 'too slow (provider doc §5, X1)' },
 ];
 
 // The status alone decides below, whatever the code or text (or a body that is not the envelope).
@@ -91,11 +66,24 @@ const REFUSAL_STATUS_RULES: readonly ErrorRule[] = [
   { status: 403, code: 'PERMISSION_DENIED', source: 'every documented 403 is a policy refusal (§5, X1)' },
 ];
 
-/** Answers that say nothing was decided: retried by the transport. */
+/**
+ * Answers that say nothing was decided: retried by the transport. A 5xx is decided by its status
+ * (codes count only on a 4xx); each documented 5xx code comes with its own status (§5, X1).
+ */
 const TRANSIENT_STATUS_RULES: readonly ErrorRule[] = [
   { status: 408, code: 'TIMEOUT', source: 'request timeout (HTTP)' },
   { status: 429, code: 'RATE_LIMITED', source: 'undocumented; Retry-After honoured (provider doc §5, §7)' },
-  { status: '5xx', code: 'PROVIDER_UNAVAILABLE', source: 'server-side failure (provider doc §5)' },
+  {
+    status: 501,
+    code: 'OPERATION_NOT_SUPPORTED',
+    source: 'not_implemented_error: endpoint unavailable (§5, X1)',
+  },
+  { status: 504, code: 'TIMEOUT', source: 'gateway_timeout: too slow (provider doc §5, X1)' },
+  {
+    status: '5xx',
+    code: 'PROVIDER_UNAVAILABLE',
+    source: 'generic_error (500), bad_gateway (502) and any other server failure (provider doc §5, X1)',
+  },
 ];
 
 /** An unknown id (§5); the public mock says `not_found`. */
@@ -194,34 +182,6 @@ export function readSolarisErrors(body: unknown): SolarisErrorEntryView[] {
   return [];
 }
 
-function statusMatches(rule: ErrorRule, status: number): boolean {
-  if (rule.status === undefined) return true;
-  if (rule.status === '4xx') return status >= 400 && status < 500;
-  if (rule.status === '5xx') return status >= 500 && status < 600;
-  return typeof rule.status === 'number' ? rule.status === status : rule.status.includes(status);
-}
-
-function providerCodeMatches(rule: ErrorRule, providerCode: string | null): boolean {
-  if (rule.providerCode === undefined) return true;
-  if (providerCode === null) return false;
-  return typeof rule.providerCode === 'string'
-    ? rule.providerCode === providerCode
-    : rule.providerCode.includes(providerCode);
-}
-
-/** The first rule that matches, or undefined. */
-export function matchErrorRule(
-  rules: readonly ErrorRule[],
-  input: { status: number; providerCode: string | null; text?: string | null },
-): ErrorRule | undefined {
-  return rules.find(
-    (rule) =>
-      statusMatches(rule, input.status) &&
-      providerCodeMatches(rule, input.providerCode) &&
-      (rule.text === undefined || rule.text.test(input.text ?? '')),
-  );
-}
-
 /**
  * Translates a non-2xx Solaris response through SOLARIS_ERROR_TABLE. With several errors the first
  * one the table knows decides; all are kept in `details.errors`. `requestId` is the Solaris error
@@ -234,18 +194,15 @@ export function translateSolarisError(response: HttpErrorResponse): ClosureError
   const candidates = errors.length > 0 ? errors : [undefined];
   let chosen: SolarisErrorEntryView | undefined = errors[0];
   const table = solarisErrorTableFor(response.operation);
-  let rule: ErrorRule | undefined;
+  let rule: ErrorRule | null = null;
   for (const entry of candidates) {
     const found = matchErrorRule(table, {
       status: response.status,
-      providerCode: entry?.code ?? null,
-      text: textOf(entry),
+      providerCodes: entry?.code ? [entry.code] : [],
+      text: textOf(entry) ?? '',
     });
     // A row naming the code beats a row without one found on an earlier entry.
-    if (
-      found &&
-      (rule === undefined || (rule.providerCode === undefined && found.providerCode !== undefined))
-    ) {
+    if (found && (rule === null || (rule.providerCode === undefined && found.providerCode !== undefined))) {
       rule = found;
       chosen = entry;
     }

@@ -1,4 +1,5 @@
-import { type ListClosuresQuery, listClosuresQuerySchema } from '@closekit/core';
+import type { ListClosuresQuery } from '@closekit/core';
+import { listClosuresQuerySchema } from '@closekit/core/adapter';
 import { z } from 'zod';
 import { SOLARIS_STATUSES_BY_STATE } from './map-solaris-closure-state';
 import { SOLARIS_DEFAULT_PAGE_SIZE } from './solaris-settings';

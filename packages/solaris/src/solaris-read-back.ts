@@ -1,4 +1,5 @@
-import type { Closure, ClosureError, ReconcileOutcome } from '@closekit/core';
+import type { Closure, ClosureError } from '@closekit/core';
+import type { ReconcileOutcome } from '@closekit/core/adapter';
 import { err, ok, type Result } from 'neverthrow';
 import { newestSolarisAcr } from './convert-solaris-to-closure';
 import { isSolarisAbandonedStatus } from './map-solaris-closure-state';

@@ -1,12 +1,12 @@
+import { CLOSURE_REASONS, type CommonAdapterSettings } from '@closekit/core';
 import {
-  CLOSURE_REASONS,
-  ClosureError,
-  type CommonAdapterSettings,
   commonAdapterSettingsSchema,
   credentialUrlSchema,
   describeIssues,
+  type InputIssue,
+  parseSettingsOrThrow,
   settingOrEnv,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { z } from 'zod';
 import { SOLARIS_CREATE_REASONS } from './solaris-api';
 
@@ -105,53 +105,41 @@ export function resolveSolarisTokenUrl(authUrl: string): string {
  * reveal the next.
  */
 export function parseSolarisSettings(input: SolarisAdapterSettings): ResolvedSolarisSettings {
-  const parsed = settingsSchema.safeParse(input ?? {});
   const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const text = (name: string) => (typeof given[name] === 'string' ? (given[name] as string) : undefined);
   const fallbacks = {
-    clientId: [text('clientId'), SOLARIS_CLIENT_ID_ENV],
-    clientSecret: [text('clientSecret'), SOLARIS_CLIENT_SECRET_ENV],
-    baseUrl: [text('baseUrl'), SOLARIS_BASE_URL_ENV],
-    authUrl: [text('authUrl'), SOLARIS_AUTH_URL_ENV],
+    clientId: SOLARIS_CLIENT_ID_ENV,
+    clientSecret: SOLARIS_CLIENT_SECRET_ENV,
+    baseUrl: SOLARIS_BASE_URL_ENV,
+    authUrl: SOLARIS_AUTH_URL_ENV,
   } as const;
-  const values = Object.fromEntries(
-    Object.entries(fallbacks).map(([name, [value, envName]]) => [name, settingOrEnv(value, envName)]),
-  ) as Record<keyof typeof fallbacks, string | undefined>;
+  type Fallback = keyof typeof fallbacks;
+  const names = Object.keys(fallbacks) as Fallback[];
+  const value = (name: Fallback) => settingOrEnv(text(name), fallbacks[name]);
   // Only values that came from the environment are checked here; the settings schema checks the rest.
   const env = envSchema.safeParse(
     Object.fromEntries(
-      Object.entries(fallbacks).map(([name, [, envName]]) => [
-        envName,
-        given[name] === undefined ? values[name as keyof typeof fallbacks] : undefined,
-      ]),
+      names.map((name) => [fallbacks[name], given[name] === undefined ? value(name) : undefined]),
     ),
   );
-  const issues = [
-    ...(parsed.success ? [] : describeIssues(parsed.error.issues)),
-    ...(env.success ? [] : describeIssues(env.error.issues)),
-  ];
-  const { clientId, clientSecret } = values;
+  const issues: InputIssue[] = env.success ? [] : describeIssues(env.error.issues);
+  const clientId = value('clientId');
+  const clientSecret = value('clientSecret');
   const missing = clientId === undefined ? 'clientId' : 'clientSecret';
-  if ((clientId === undefined) !== (clientSecret === undefined) && !issues.some((i) => i.path === missing)) {
+  // A given value of the wrong type is the schema's issue, not a missing pair.
+  if ((clientId === undefined) !== (clientSecret === undefined) && given[missing] === undefined) {
     issues.push({
       path: missing,
       message: `is required with ${missing === 'clientId' ? 'clientSecret' : 'clientId'}: clientId and clientSecret go together (settings or ${SOLARIS_CLIENT_ID_ENV} / ${SOLARIS_CLIENT_SECRET_ENV})`,
     });
   }
-  if (!parsed.success || issues.length > 0) {
-    throw new ClosureError({
-      code: 'INVALID_REQUEST',
-      provider: SOLARIS_PROVIDER,
-      message: `create ${SOLARIS_PROVIDER} adapter: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-      details: { issues },
-    });
-  }
+  const settings = parseSettingsOrThrow(settingsSchema, input, SOLARIS_PROVIDER, issues);
   return {
-    settings: parsed.data,
-    baseUrl: values.baseUrl ?? SOLARIS_SANDBOX_API_URL,
-    tokenUrl: resolveSolarisTokenUrl(values.authUrl ?? SOLARIS_SANDBOX_AUTH_URL),
+    settings,
+    baseUrl: value('baseUrl') ?? SOLARIS_SANDBOX_API_URL,
+    tokenUrl: resolveSolarisTokenUrl(value('authUrl') ?? SOLARIS_SANDBOX_AUTH_URL),
     clientId,
     clientSecret,
-    webhookSecrets: parsed.data.webhookSecrets ?? [],
+    webhookSecrets: settings.webhookSecrets ?? [],
   };
 }

@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
+import type {
+  ClosureError,
+  ClosureEvent,
+  ClosureEventType,
+  WebhookHeaders,
+  WebhookInput,
+} from '@closekit/core';
 import {
-  type ClosureError,
-  type ClosureEvent,
-  type ClosureEventType,
   checkWebhookSize,
   getHeader,
   hmacSha256Hex,
   parseWebhookJson,
   type RawBody,
   verifyHmacSha256Hex,
-  type WebhookHeaders,
-  type WebhookInput,
   webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { err, ok, type Result } from 'neverthrow';
 import { type AcrConversionContext, convertSolarisAcrToClosure } from './convert-solaris-to-closure';
 import {
