@@ -122,7 +122,7 @@ async function closeAccount(
       json: body.value,
       responseSchema: solarisAcrSchema,
       retryMode: 'reconcile',
-      reconcile: () => new ResultAsync(readBack.afterUnknownOutcome(accountId, startedAt)),
+      reconcile: () => readBack.afterUnknownOutcome(accountId, startedAt),
       // Solaris takes no idempotency header (provider doc §7): the key only labels hook events.
       idempotencyKey: idempotencyKey ?? randomUUID(),
     },

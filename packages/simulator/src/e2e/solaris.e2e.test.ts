@@ -1,8 +1,15 @@
 import type { Closure, ClosureEvent, ClosurePage } from '@closekit/core';
+import type { SolarisAdapterSettings } from '@closekit/solaris';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../common/webhook-receiver';
 import { type SolarisSimulator, startSolarisSimulator } from '../solaris/solaris-simulator';
-import { fixedClock, hookLog, recordingFetch, solarisAdapterFor, TODAY } from './e2e-support';
+import {
+  solarisAdapterFor as fastAdapterFor,
+  fixedClock,
+  hookLog,
+  recordingFetch,
+  TODAY,
+} from './e2e-support';
 
 const ACRS = '/v1/account_closure_requests';
 const ACR_ID = /^[0-9a-f]{32}acrq$/;
@@ -36,6 +43,13 @@ afterEach(async () => {
 });
 
 const requests = () => sim.control.counters().requests;
+
+/**
+ * These scenarios inject no faults and count requests exactly: a per-attempt timeout roomy enough
+ * that a loaded machine never turns a slow answer into a retry (the fault suites keep FAST's).
+ */
+const solarisAdapterFor = (target: SolarisSimulator, overrides: SolarisAdapterSettings = {}) =>
+  fastAdapterFor(target, { timeoutMs: 10_000, ...overrides });
 
 describe('Solaris end to end: closing', () => {
   it('creates an ACR, follows the lifecycle driven by the simulator and reads it back as CLOSED', async () => {
