@@ -16,14 +16,12 @@ import {
   listClosuresQuerySchema,
   type OutgoingRequest,
   parseSettingsOrThrow,
-  type ReconcileOutcome,
   validateInput,
 } from '@closekit/core';
-import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { convertToEmbeddedPaymentsCloseRequest } from './convert-to-embedded-payments-close-request';
 import {
-  type AccountBalance,
   accountPath,
   balancesPath,
   EMBEDDED_PAYMENTS_BASE_URLS,
@@ -38,7 +36,13 @@ import {
   wireCloseResponseSchema,
 } from './embedded-payments-api';
 import { translateEmbeddedPaymentsError } from './embedded-payments-error';
-import { balanceBlockers, decideFromAccount } from './embedded-payments-preflight';
+import { decideFromAccount, decideFromBalances } from './embedded-payments-preflight';
+import {
+  type EmbeddedPaymentsReader,
+  existingClosure,
+  readBackAfterRefusal,
+  reconcileClose,
+} from './embedded-payments-read-back';
 import {
   type EmbeddedPaymentsWebhookVerifier,
   parseEmbeddedPaymentsWebhook,
@@ -48,7 +52,7 @@ import {
   createEmbeddedPaymentsReasonMap,
   mapEmbeddedPaymentsClosureReason,
 } from './map-embedded-payments-closure-reason';
-import { isClosingOrClosed, mapEmbeddedPaymentsClosureState } from './map-embedded-payments-closure-state';
+import { mapEmbeddedPaymentsClosureState } from './map-embedded-payments-closure-state';
 
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 
@@ -179,16 +183,10 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     return answer.map(({ data }) => data);
   };
 
-  // Plain promises for the async close path (each await of a ResultAsync costs extra promise
-  // steps, and the pre-flight makes three requests); ResultAsync wrappers for the chains.
   const readAccount = (accountId: string, operation: string, options?: CallOptions) =>
     readResource(operation, accountPath(accountId), wireAccountSchema, options);
   const readBalances = (accountId: string, operation: string, options?: CallOptions) =>
     readResource(operation, balancesPath(accountId), wireBalancesSchema, options);
-  const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readAccount(accountId, operation, options));
-  const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readBalances(accountId, operation, options));
 
   const accountClosure = (
     account: WireAccount,
@@ -204,23 +202,14 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       { reasons, redactor, raw: account, ...extra },
     );
 
-  /** The account's closure with balance blockers (when it is still closing), for refusals and returns. */
-  const closureWithBalances = (
-    account: WireAccount,
-    created: boolean | null,
-    operation: string,
-    options?: CallOptions,
-  ): ResultAsync<{ closure: Closure | null; balances: AccountBalance[] | null }, ClosureError> => {
-    const state = mapEmbeddedPaymentsClosureState(account.state, account.closureReason ?? null);
-    if (state?.unified !== 'PENDING')
-      return okAsync({ closure: accountClosure(account, { created }), balances: null });
-    return getBalances(account.id, operation, options).map((balances) => ({
-      closure: accountClosure(account, { created, blockers: balanceBlockers(balances) }),
-      balances,
-    }));
-  };
+  const reader: EmbeddedPaymentsReader = { readAccount, readBalances, toClosure: accountClosure };
 
-  const closeResponseClosure = (wire: WireCloseResponse, accountId: string, sentReason: string): Closure => {
+  const closeResponseClosure = (
+    wire: WireCloseResponse,
+    accountId: string,
+    sentReason: string,
+    blockers: ClosureBlocker[],
+  ): Closure => {
     const rawState = wire.state ?? 'PENDING_CLOSE';
     const rawReason = wire.closureReason ?? sentReason;
     // A 202 means the close was accepted: an unexpected state is still a requested closure.
@@ -230,80 +219,23 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     };
     return createClosure({
       provider,
-      closureId: wire.id,
+      // The account id we closed, not the 202 body's `id`: one handle on every path, the one
+      // getClosure reads (DESIGN "One handle"); the body stays in `raw`.
+      closureId: accountId,
       accountId,
       state,
       reason: mapEmbeddedPaymentsClosureReason(reasons, rawReason),
       initiatedBy: 'partner',
       created: true,
+      blockers,
       raw: redactor.value(wire),
     });
-  };
-
-  /** After an unknown outcome: PENDING_CLOSE/CLOSED mean the close took effect; OPEN means resend. */
-  const reconcileClose =
-    (accountId: string, options?: CallOptions) =>
-    (): ResultAsync<ReconcileOutcome<CloseOutcome>, ClosureError> =>
-      getAccount(accountId, 'closeAccount (read-back)', { ...options, signal: options?.signal }).andThen(
-        (account): Result<ReconcileOutcome<CloseOutcome>, ClosureError> => {
-          if (isClosingOrClosed(account.state)) {
-            const closure = accountClosure(account, { created: null });
-            if (closure) return ok({ applied: true, value: { readBack: closure } });
-          }
-          if (account.state.trim().toUpperCase() === 'OPEN') return ok({ applied: false });
-          return err(
-            fail(
-              'INVALID_RESPONSE',
-              `closeAccount read-back: account ${accountId} is in the unexpected state ${account.state}`,
-            ),
-          );
-        },
-      );
-
-  /**
-   * After a 4xx on close: re-read the account and attach what it now is. A non-zero balance answers
-   * 400 yet still moves OPEN -> PENDING_CLOSE (seed "Account closure process"); the position of the
-   * code in the body is undocumented, so the read-back decides (provider notes §3, §5).
-   */
-  const explainRefusal = (
-    error: ClosureError,
-    accountId: string,
-    wasOpen: boolean,
-    options?: CallOptions,
-  ): Promise<ClosureError> => {
-    const operation = 'closeAccount (read-back after refusal)';
-    return getAccount(accountId, operation, options)
-      .andThen((account) => closureWithBalances(account, wasOpen ? true : null, operation, options))
-      .match(
-        ({ closure, balances }) => {
-          let code = error.code;
-          if (closure?.state.unified === 'CLOSED') code = 'ALREADY_CLOSED';
-          else if (
-            closure?.state.unified === 'PENDING' &&
-            code === 'INVALID_REQUEST' &&
-            closure.blockers.some((blocker) => blocker.code === 'NON_ZERO_BALANCE')
-          ) {
-            code = 'NON_ZERO_BALANCE';
-          }
-          return error.with({
-            code,
-            retryable: false,
-            closure,
-            details: { ...asRecord(error.details), ...(balances ? { balances } : {}) },
-          });
-        },
-        (readBackError) =>
-          error.with({
-            details: { ...asRecord(error.details), readBackFailed: readBackError.toJSON() },
-          }),
-      );
   };
 
   const sendClose = async (
     accountId: string,
     wireReason: string,
-    wasOpen: boolean,
-    idempotencyKey: string,
+    context: { wasOpen: boolean; idempotencyKey: string; pendingCredits: ClosureBlocker[] },
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> => {
     const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, wireReason);
@@ -316,9 +248,12 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
         responseSchema: closeOutcomeSchema,
         // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
         retryMode: 'reconcile',
-        reconcile: reconcileClose(accountId, options),
+        reconcile: () =>
+          new ResultAsync(
+            reconcileClose(reader, accountId, (closure): CloseOutcome => ({ readBack: closure }), options),
+          ),
         // EP takes no idempotency header: the key (the caller's, else one per call) labels hook events.
-        idempotencyKey,
+        idempotencyKey: context.idempotencyKey,
         perAttemptHeaders,
         translateError: translateEmbeddedPaymentsError,
         prepare: settings.signRequest,
@@ -328,14 +263,14 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     if (sent.isOk()) {
       const { data } = sent.value;
       return ok(
-        'accepted' in data ? closeResponseClosure(data.accepted, accountId, wireReason) : data.readBack,
+        'accepted' in data
+          ? closeResponseClosure(data.accepted, accountId, wireReason, context.pendingCredits)
+          : data.readBack,
       );
     }
-    const error = sent.error;
-    const status = error.httpStatus;
-    const refusal =
-      status !== null && status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
-    return err(refusal ? await explainRefusal(error, accountId, wasOpen, options) : error);
+    return isRefusal(sent.error)
+      ? readBackAfterRefusal(reader, sent.error, accountId, context.wasOpen, options)
+      : err(sent.error);
   };
 
   const preflightThenClose = async (
@@ -358,29 +293,32 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       );
     }
     if (decision.kind === 'existing') {
-      // Already PENDING_CLOSE: the close is in J.P. Morgan's hands; sending again would only re-apply restrictions.
-      const existing = await closureWithBalances(account, false, operation, options);
+      // PENDING_CLOSE or CLOSED: the closure exists; sending again would only re-apply restrictions.
+      const existing = await existingClosure(reader, account, false, operation, options);
       if (existing.isErr()) return err(existing.error);
       const { closure } = existing.value;
       return closure ? ok(closure) : err(fail('INVALID_RESPONSE', `account ${accountId} has no closure`));
     }
     const balances = await readBalances(accountId, operation, options);
     if (balances.isErr()) return err(balances.error);
-    const blockers = balanceBlockers(balances.value);
-    if (blockers.length > 0) {
+    const verdict = decideFromBalances(balances.value);
+    if (verdict.kind === 'refuse') {
       return err(
         fail(
           'NON_ZERO_BALANCE',
           `closeAccount refused before sending: account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
-          { details: { preflight: true, blockers, balances: balances.value } },
+          { details: { preflight: true, blockers: verdict.blockers, balances: balances.value } },
         ),
       );
     }
-    return sendClose(accountId, wireReason, true, idempotencyKey, options);
+    return sendClose(
+      accountId,
+      wireReason,
+      { wasOpen: true, idempotencyKey, pendingCredits: verdict.pendingCredits },
+      options,
+    );
   };
 
-  // One native async function rather than a chain of ResultAsync steps: this is the hot path
-  // (docs/performance.md).
   const closeAccount = async (
     request: unknown,
     options?: CallOptions,
@@ -394,7 +332,39 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     const idempotencyKey = valid.value.idempotencyKey ?? randomUUID();
     return preflightEnabled
       ? preflightThenClose(accountId.value, wireReason.value, idempotencyKey, options)
-      : sendClose(accountId.value, wireReason.value, false, idempotencyKey, options);
+      : sendClose(
+          accountId.value,
+          wireReason.value,
+          { wasOpen: false, idempotencyKey, pendingCredits: [] },
+          options,
+        );
+  };
+
+  const getClosure = async (ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> => {
+    const valid = validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' });
+    if (valid.isErr()) return err(valid.error);
+    const { closureId, accountId: givenAccountId } = valid.value;
+    // closureId is the account id (EP has no closure resource).
+    if (closureId && givenAccountId && closureId !== givenAccountId) {
+      return err(
+        fail(
+          'INVALID_REQUEST',
+          'getClosure: closureId and accountId differ; at Embedded Payments they are the same id',
+        ),
+      );
+    }
+    const accountId = checkAccountId((givenAccountId ?? closureId) as string, 'getClosure');
+    if (accountId.isErr()) return err(accountId.error);
+    const read = await readAccount(accountId.value, 'getClosure', options);
+    if (read.isErr()) return err(read.error);
+    const account = read.value;
+    const closure = accountClosure(account);
+    if (closure) return ok(closure);
+    return err(
+      fail('CLOSURE_NOT_FOUND', `account ${account.id} is ${account.state}: no closure was requested`, {
+        details: { state: account.state },
+      }),
+    );
   };
 
   const adapter: ClosureAdapter = {
@@ -413,34 +383,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     },
 
     getClosure(ref, options) {
-      return validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' })
-        .andThen((valid) => {
-          // closureId is the account id (EP has no closure resource).
-          if (valid.closureId && valid.accountId && valid.closureId !== valid.accountId) {
-            return err(
-              fail(
-                'INVALID_REQUEST',
-                'getClosure: closureId and accountId differ; at Embedded Payments they are the same id',
-              ),
-            );
-          }
-          return checkAccountId((valid.accountId ?? valid.closureId) as string, 'getClosure');
-        })
-        .asyncAndThen((accountId) => getAccount(accountId, 'getClosure', options))
-        .andThen((account) => {
-          const closure = accountClosure(account);
-          return closure
-            ? okAsync(closure)
-            : errAsync(
-                fail(
-                  'CLOSURE_NOT_FOUND',
-                  `account ${account.id} is ${account.state}: no closure was requested`,
-                  {
-                    details: { state: account.state },
-                  },
-                ),
-              );
-        });
+      return new ResultAsync(getClosure(ref, options));
     },
 
     listClosures(query) {
@@ -474,6 +417,22 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
 }
 
 /**
+ * A 4xx answer to the close that may still have changed the account (any 400 included): read back
+ * before answering. 401, 403, 404, 408 and 429 are refused before anything happens.
+ */
+function isRefusal(error: ClosureError): boolean {
+  const status = error.httpStatus;
+  if (status === null || status < 400 || status >= 500) return false;
+  return ![
+    'AUTHENTICATION_FAILED',
+    'PERMISSION_DENIED',
+    'ACCOUNT_NOT_FOUND',
+    'TIMEOUT',
+    'RATE_LIMITED',
+  ].includes(error.code);
+}
+
+/**
  * What a close call ends with: the 202 body, or the closure a read-back found after an unknown
  * outcome. One schema for every call: the closure is built from the body afterwards.
  */
@@ -481,9 +440,3 @@ type CloseOutcome = { accepted: WireCloseResponse } | { readBack: Closure };
 const closeOutcomeSchema: z.ZodType<CloseOutcome> = wireCloseResponseSchema.transform((accepted) => ({
   accepted,
 }));
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}

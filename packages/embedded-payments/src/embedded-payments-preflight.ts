@@ -7,20 +7,24 @@ import {
 } from './embedded-payments-api';
 
 /**
- * The pre-flight check (on by default): read the account, then its balances, and refuse locally
- * what the close call would refuse or, worse, half-apply. A non-zero balance answers 400 yet still
- * moves an OPEN account to PENDING_CLOSE with restrictions (seed "Account closure process"):
- * refusing before the call is the only way to leave such an account untouched.
+ * The pre-flight check (on by default; `preflight: false` turns it off): read the account, then
+ * its balances, and refuse locally what the close call would refuse or, worse, half-apply. A
+ * non-zero balance answers 400 yet still moves an OPEN account to PENDING_CLOSE with restrictions
+ * ([CLOSE], provider notes §3): refusing before the call is the only way to leave it untouched.
+ * It is its own file because no role of the shared file list covers "decide before sending".
  */
 export type PreflightStep1 =
   /** Refuse without reading balances. */
-  | { kind: 'refuse'; code: 'OPERATION_NOT_SUPPORTED' | 'ALREADY_CLOSED'; message: string }
-  /** Already closing: read the balances for blockers and return it with created false. */
+  | { kind: 'refuse'; code: 'OPERATION_NOT_SUPPORTED'; message: string }
+  /** Already PENDING_CLOSE or CLOSED: return the existing closure with created false, send nothing. */
   | { kind: 'existing' }
-  /** OPEN: read the balances, then decide with decideAfterBalances. */
+  /** OPEN: read the balances, then decide with decideFromBalances. */
   | { kind: 'check-balances' };
 
 export function decideFromAccount(account: WireAccount): PreflightStep1 {
+  const state = account.state.trim().toUpperCase();
+  // Already closing or closed: the closure exists whatever the category (DESIGN "Already closed").
+  if (state === 'CLOSED' || state === 'PENDING_CLOSE') return { kind: 'existing' };
   const category = account.category.trim().toUpperCase();
   if (!CLOSABLE_ACCOUNT_CATEGORIES.includes(category)) {
     // v2 hints that TRANSACTION_ACCOUNT/SUMMARY_ACCOUNT may close too; refused until J.P. Morgan confirms (notes §2).
@@ -30,11 +34,6 @@ export function decideFromAccount(account: WireAccount): PreflightStep1 {
       message: `account ${account.id} has category ${account.category}; J.P. Morgan closes only ${CLOSABLE_ACCOUNT_CATEGORIES.join(' and ')} accounts through the API`,
     };
   }
-  const state = account.state.trim().toUpperCase();
-  if (state === 'CLOSED') {
-    return { kind: 'refuse', code: 'ALREADY_CLOSED', message: `account ${account.id} is already CLOSED` };
-  }
-  if (state === 'PENDING_CLOSE') return { kind: 'existing' };
   if (state === 'OPEN') return { kind: 'check-balances' };
   // PENDING_OPEN "is not closable" (notes §3); any other state is undocumented: do not send a close into it.
   return {
@@ -45,16 +44,54 @@ export function decideFromAccount(account: WireAccount): PreflightStep1 {
 }
 
 /**
- * Every non-zero balance, as blockers. Which balance type counts as "funds" is undocumented
- * (notes §9), so any non-zero type blocks: ITAV/ITBD (v1), INTERIM_AVAILABLE/BOOKED/EXPECTED (v2).
+ * Balance types that are only *expected* money: v2 `INTERIM_EXPECTED` = ledger + pending credits
+ * (Accounts 2.0.47 `BalanceTypeV2`). Pending credits are not funds on the account yet, so they do
+ * not block the close request; they are reported on the closure as a blocker of its completion
+ * (the servicing team closes only at zero), never dropped silently.
  */
+export const EXPECTED_ONLY_BALANCE_TYPES: readonly string[] = ['INTERIM_EXPECTED'];
+
+const isExpectedOnly = (balance: AccountBalance) =>
+  EXPECTED_ONLY_BALANCE_TYPES.includes(balance.type.trim().toUpperCase());
+
+/** What the balances say: refuse when money is (or is owed) on the account, else send with notes. */
+export type PreflightBalanceDecision =
+  | { kind: 'refuse'; blockers: ClosureBlocker[] }
+  | { kind: 'send'; pendingCredits: ClosureBlocker[] };
+
+/**
+ * "The balance must be zero" ([CLOSE]) without saying which type J.P. Morgan checks (notes §9).
+ * Booked and available balances (v1 ITBD/ITAV, v2 INTERIM_BOOKED/INTERIM_AVAILABLE) and any type
+ * closekit does not know block the close: a negative available balance means pending debits or
+ * holds. A non-zero expected balance alone (pending credits) does not block; it is listed.
+ */
+export function decideFromBalances(balances: readonly AccountBalance[]): PreflightBalanceDecision {
+  const blocking = balances.filter((balance) => !isExpectedOnly(balance) && !isZeroAmount(balance.amount));
+  if (blocking.length > 0) return { kind: 'refuse', blockers: balanceBlockers(balances) };
+  return { kind: 'send', pendingCredits: pendingCreditBlockers(balances) };
+}
+
+function pendingCreditBlockers(balances: readonly AccountBalance[]): ClosureBlocker[] {
+  return balances
+    .filter((balance) => isExpectedOnly(balance) && !isZeroAmount(balance.amount))
+    .map((balance) => ({
+      code: 'NON_ZERO_BALANCE' as const,
+      message: `${describeBalance(balance)}: pending credits only, so the close was sent; J.P. Morgan's servicing team closes the account only at zero: move these funds out once they settle`,
+    }));
+}
+
+function describeBalance(balance: AccountBalance): string {
+  return `balance ${balance.type} is ${balance.amount}${balance.currency ? ` ${balance.currency}` : ''}${
+    balance.date ? ` on ${balance.date}` : ''
+  }`;
+}
+
+/** Every non-zero balance, as blockers of a closure (all types are listed; notes §9). */
 export function balanceBlockers(balances: readonly AccountBalance[]): ClosureBlocker[] {
   return balances
     .filter((balance) => !isZeroAmount(balance.amount))
     .map((balance) => ({
       code: 'NON_ZERO_BALANCE' as const,
-      message: `balance ${balance.type} is ${balance.amount}${balance.currency ? ` ${balance.currency}` : ''}${
-        balance.date ? ` on ${balance.date}` : ''
-      }; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)`,
+      message: `${describeBalance(balance)}; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)`,
     }));
 }

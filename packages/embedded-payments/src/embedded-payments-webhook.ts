@@ -50,6 +50,7 @@ export interface EmbeddedPaymentsWebhookSettings {
 
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 const SIGNATURE_HEADER = 'signature';
+const ACCOUNTS_RESOURCE = 'ACCOUNTS';
 
 const eventIdSchema = z.union([z.string().min(1), z.number().transform(String)]);
 
@@ -274,6 +275,24 @@ function normaliseCallback(
     );
   }
   const event = parsed.data;
+  // `resourceType` (required; TRANSACTIONS, CLIENTS, PARTIES, REMITTANCE, ACCOUNTS, RECIPIENTS in
+  // EF-1.0.8 `WebhookCallbackEvent`) says what `resource` is: only an ACCOUNTS notification can be
+  // about an account closure, whatever its eventType or resource fields look like.
+  const resourceType = event.resourceType?.trim().toUpperCase() ?? null;
+  if (resourceType !== ACCOUNTS_RESOURCE) {
+    return err(
+      webhookNotAClosureEvent(
+        provider,
+        `notification ${event.eventId} (${event.eventType}) is about resourceType ${event.resourceType ?? '(none)'}, not an account; acknowledge it and ignore it`,
+        {
+          notClosureEvent: true,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          resourceType: event.resourceType ?? null,
+        },
+      ),
+    );
+  }
   // `resource` is a JSON string; fall back to `resourceObject` (the spec's own example is not valid JSON).
   const account = parseAccount(event.resource) ?? parseAccount(event.resourceObject);
   if (!account) {
@@ -298,6 +317,18 @@ function normaliseSigned(
     return err(webhookPayloadInvalid(provider, 'the signed notification has no notificationId'));
   const envelope = parsed.data;
   const declaredType = [envelope.notificationType, envelope.notificationSubType].filter(Boolean).join('/');
+  // The signed format has no resourceType; its type names are undocumented for accounts. Only a
+  // notification whose declared type names an account is read as one (the onboarding samples name
+  // their resource in notificationType), so a transaction or party notification is never a closure.
+  if (!declaredType.toUpperCase().includes('ACCOUNT')) {
+    return err(
+      webhookNotAClosureEvent(
+        provider,
+        `signed notification ${envelope.notificationId} (${declaredType || 'no type'}) is not about an account; acknowledge it and ignore it`,
+        { notClosureEvent: true, eventId: envelope.notificationId, eventType: declaredType || null },
+      ),
+    );
+  }
   // Account-closure payloads of this format are undocumented: take the first account-like object.
   const candidates = [body.resource, body.resourceObject, ...Object.values(body).filter(isPlainObject)];
   let account: CallbackAccount | null = null;
@@ -324,7 +355,7 @@ function normaliseSigned(
     settings,
     body,
     envelope.notificationId,
-    declaredType || 'UNKNOWN',
+    declaredType,
     account,
     envelope.messageCreateTimestamp ?? null,
   );
