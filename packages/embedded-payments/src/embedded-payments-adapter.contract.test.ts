@@ -6,7 +6,7 @@ import {
 } from '@closekit/core/testing';
 import { describe } from 'vitest';
 import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
-import type { EmbeddedPaymentsApiVersion } from './embedded-payments-api';
+import type { EmbeddedPaymentsApiVersion } from './embedded-payments-settings';
 import { EMBEDDED_PAYMENTS_STATE_TABLE } from './map-embedded-payments-closure-state';
 
 /**

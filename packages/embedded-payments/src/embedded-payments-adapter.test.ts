@@ -9,11 +9,11 @@ import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
 import closeResponse from './__fixtures__/close-response.json';
 import errorV1BadRequest from './__fixtures__/error-v1-bad-request.json';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
 import {
-  createEmbeddedPaymentsAdapter,
+  EMBEDDED_PAYMENTS_BASE_URLS,
   type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
-import { EMBEDDED_PAYMENTS_BASE_URLS } from './embedded-payments-api';
+} from './embedded-payments-settings';
 
 const HOST = 'https://api-sandbox.payments.jpmorgan.com';
 const ID = accountV1Open.id;

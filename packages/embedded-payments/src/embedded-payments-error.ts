@@ -1,5 +1,6 @@
 import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
-import { EMBEDDED_PAYMENTS_PROVIDER, type WireError, wireErrorSchema } from './embedded-payments-api';
+import { type WireError, wireErrorSchema } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /**
  * One row of an error table (the shape `@closekit/core/adapter` will export; declared here until

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
+import { balanceBlockers } from './convert-embedded-payments-to-closure';
 import { wireAccountSchema, wireBalancesSchema } from './embedded-payments-api';
-import { balanceBlockers, decideFromAccount, decideFromBalances } from './embedded-payments-preflight';
+import { decideFromAccount, decideFromBalances } from './embedded-payments-preflight';
 
 const account = (overrides: Record<string, unknown>) =>
   wireAccountSchema.parse({ ...accountV1Open, ...overrides });

@@ -1,10 +1,21 @@
-import type { ClosureBlocker } from '@closekit/core';
+import {
+  type CallOptions,
+  type Closure,
+  type ClosureBlocker,
+  ClosureError,
+  type ClosureErrorCode,
+  type ClosureErrorOptions,
+} from '@closekit/core';
+import { err, ok, type Result } from 'neverthrow';
+import { balanceBlockers, describeBalance } from './convert-embedded-payments-to-closure';
 import {
   type AccountBalance,
   CLOSABLE_ACCOUNT_CATEGORIES,
   isZeroAmount,
   type WireAccount,
 } from './embedded-payments-api';
+import { type EmbeddedPaymentsReader, existingClosure } from './embedded-payments-read-back';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /**
  * The pre-flight check (on by default; `preflight: false` turns it off): read the account, then
@@ -80,18 +91,68 @@ function pendingCreditBlockers(balances: readonly AccountBalance[]): ClosureBloc
     }));
 }
 
-function describeBalance(balance: AccountBalance): string {
-  return `balance ${balance.type} is ${balance.amount}${balance.currency ? ` ${balance.currency}` : ''}${
-    balance.date ? ` on ${balance.date}` : ''
-  }`;
+/** What the pre-flight ends with: a closure that already exists, or the go-ahead to send. */
+export type PreflightOutcome =
+  | { kind: 'existing'; closure: Closure }
+  | { kind: 'send'; pendingCredits: ClosureBlocker[] };
+
+/**
+ * Reads the account (and its balances when it is OPEN) and decides before anything changes:
+ * PENDING_CLOSE/CLOSED are returned with `created: false`, an unclosable category or state and a
+ * funded account are refused with `details.preflight: true`, and nothing is sent in those cases.
+ */
+export async function runPreflight(
+  reader: EmbeddedPaymentsReader,
+  accountId: string,
+  options?: CallOptions,
+): Promise<Result<PreflightOutcome, ClosureError>> {
+  const operation = 'closeAccount (pre-flight)';
+  const read = await reader.readAccount(accountId, operation, options);
+  if (read.isErr()) return err(read.error);
+  const account = read.value;
+  const decision = decideFromAccount(account);
+  if (decision.kind === 'refuse') {
+    return err(
+      refusedBeforeSending(decision.code, decision.message, {
+        closure: reader.toClosure(account, { created: false }),
+        details: { preflight: true, category: account.category, state: account.state },
+      }),
+    );
+  }
+  if (decision.kind === 'existing') {
+    // PENDING_CLOSE or CLOSED: the closure exists; sending again would only re-apply restrictions.
+    const existing = await existingClosure(reader, account, false, operation, options);
+    if (existing.isErr()) return err(existing.error);
+    const { closure } = existing.value;
+    return closure
+      ? ok({ kind: 'existing', closure })
+      : err(refusedBeforeSending('INVALID_RESPONSE', `account ${accountId} has no closure`, {}));
+  }
+  const balances = await reader.readBalances(accountId, operation, options);
+  if (balances.isErr()) return err(balances.error);
+  const verdict = decideFromBalances(balances.value);
+  if (verdict.kind === 'refuse') {
+    return err(
+      refusedBeforeSending(
+        'NON_ZERO_BALANCE',
+        `account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
+        { details: { preflight: true, blockers: verdict.blockers, balances: balances.value } },
+      ),
+    );
+  }
+  return ok({ kind: 'send', pendingCredits: verdict.pendingCredits });
 }
 
-/** Every non-zero balance, as blockers of a closure (all types are listed; notes §9). */
-export function balanceBlockers(balances: readonly AccountBalance[]): ClosureBlocker[] {
-  return balances
-    .filter((balance) => !isZeroAmount(balance.amount))
-    .map((balance) => ({
-      code: 'NON_ZERO_BALANCE' as const,
-      message: `${describeBalance(balance)}; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)`,
-    }));
+function refusedBeforeSending(
+  code: ClosureErrorCode,
+  message: string,
+  extra: Pick<ClosureErrorOptions, 'closure' | 'details'>,
+): ClosureError {
+  const prefix = code === 'INVALID_RESPONSE' ? '' : 'closeAccount refused before sending: ';
+  return new ClosureError({
+    code,
+    provider: EMBEDDED_PAYMENTS_PROVIDER,
+    message: `${prefix}${message}`,
+    ...extra,
+  });
 }

@@ -7,13 +7,9 @@ import {
   type ReconcileOutcome,
 } from '@closekit/core';
 import { err, ok, type Result } from 'neverthrow';
-import {
-  type AccountBalance,
-  CLOSABLE_ACCOUNT_CATEGORIES,
-  EMBEDDED_PAYMENTS_PROVIDER,
-  type WireAccount,
-} from './embedded-payments-api';
-import { balanceBlockers } from './embedded-payments-preflight';
+import { balanceBlockers } from './convert-embedded-payments-to-closure';
+import { type AccountBalance, CLOSABLE_ACCOUNT_CATEGORIES, type WireAccount } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 import { isClosingOrClosed, mapEmbeddedPaymentsClosureState } from './map-embedded-payments-closure-state';
 
 const provider = EMBEDDED_PAYMENTS_PROVIDER;

@@ -2,10 +2,8 @@ import { hmacSha256Hex, verifyHmacSha256Hex, type WebhookInput } from '@closekit
 import { describe, expect, it } from 'vitest';
 import accountClosed from './__fixtures__/webhook-account-closed.json';
 import signedAccountClosed from './__fixtures__/webhook-signed-account-closed.json';
-import {
-  createEmbeddedPaymentsAdapter,
-  type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
+import type { EmbeddedPaymentsAdapterSettings } from './embedded-payments-settings';
 
 const TOKEN = 'notification-bearer-token-0001';
 const NEXT_TOKEN = 'notification-bearer-token-0002';

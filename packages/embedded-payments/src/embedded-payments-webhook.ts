@@ -16,8 +16,9 @@ import {
 } from '@closekit/core';
 import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { EMBEDDED_PAYMENTS_PROVIDER, optionalText } from './embedded-payments-api';
-import { mapEmbeddedPaymentsAccountToClosure } from './map-embedded-payments-account-to-closure';
+import { convertEmbeddedPaymentsAccountToClosure } from './convert-embedded-payments-to-closure';
+import { optionalText } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /** What a `webhookSignatureVerifier` is given. Header values are as received (first of repeats). */
 export interface EmbeddedPaymentsWebhookVerifierInput {
@@ -246,7 +247,7 @@ function buildEvent(
     );
   }
   const closure = account.state
-    ? mapEmbeddedPaymentsAccountToClosure(
+    ? convertEmbeddedPaymentsAccountToClosure(
         { id: account.id, state: account.state, closureReason: null, updatedAt: null },
         { reasons: settings.reasons, redactor: settings.redactor, raw: account, initiatedBy: 'unknown' },
       )

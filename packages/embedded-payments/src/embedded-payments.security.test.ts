@@ -12,10 +12,8 @@ import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import webhookAccountClosed from './__fixtures__/webhook-account-closed.json';
 import signedAccountClosed from './__fixtures__/webhook-signed-account-closed.json';
-import {
-  createEmbeddedPaymentsAdapter,
-  type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
+import type { EmbeddedPaymentsAdapterSettings } from './embedded-payments-settings';
 
 /*
  * Security (issue 7): notification credentials never leak from any failure, notifications resist

@@ -5,7 +5,8 @@ import {
   type ReasonMap,
   type Redactor,
 } from '@closekit/core';
-import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-api';
+import { type AccountBalance, isZeroAmount, type WireCloseResponse } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 import {
   initiatorFromReason,
   mapEmbeddedPaymentsClosureReason,
@@ -34,7 +35,7 @@ export interface AccountToClosureOptions {
  * An account -> its closure, or null when the account has none (OPEN, PENDING_OPEN, unknown).
  * EP has no closure resource: `closureId` is the account id (provider notes §3).
  */
-export function mapEmbeddedPaymentsAccountToClosure(
+export function convertEmbeddedPaymentsAccountToClosure(
   account: AccountSnapshot,
   options: AccountToClosureOptions,
 ): Closure | null {
@@ -61,4 +62,48 @@ export function mapEmbeddedPaymentsAccountToClosure(
     updatedAt: account.updatedAt,
     raw: options.redactor.value(options.raw),
   });
+}
+
+/**
+ * A 202 answer to the close -> the closure it started. `closureId` is the account id we closed,
+ * not the body's `id`: one handle on every path, the one getClosure reads (DESIGN "One handle");
+ * the body stays in `raw`. An unexpected state in a 202 is still a requested closure.
+ */
+export function convertEmbeddedPaymentsCloseResponseToClosure(
+  wire: WireCloseResponse,
+  request: { accountId: string; closureReason: string },
+  options: Omit<AccountToClosureOptions, 'raw' | 'created' | 'initiatedBy'>,
+): Closure {
+  const rawState = wire.state ?? 'PENDING_CLOSE';
+  const state = mapEmbeddedPaymentsClosureState(rawState, null) ?? {
+    unified: 'REQUESTED' as const,
+    raw: rawState,
+  };
+  return createClosure({
+    provider: EMBEDDED_PAYMENTS_PROVIDER,
+    closureId: request.accountId,
+    accountId: request.accountId,
+    state,
+    reason: mapEmbeddedPaymentsClosureReason(options.reasons, wire.closureReason ?? request.closureReason),
+    initiatedBy: 'partner',
+    created: true,
+    blockers: options.blockers ?? [],
+    raw: options.redactor.value(wire),
+  });
+}
+
+export function describeBalance(balance: AccountBalance): string {
+  return `balance ${balance.type} is ${balance.amount}${balance.currency ? ` ${balance.currency}` : ''}${
+    balance.date ? ` on ${balance.date}` : ''
+  }`;
+}
+
+/** Every non-zero balance, as blockers of a closure (all types are listed; notes §9). */
+export function balanceBlockers(balances: readonly AccountBalance[]): ClosureBlocker[] {
+  return balances
+    .filter((balance) => !isZeroAmount(balance.amount))
+    .map((balance) => ({
+      code: 'NON_ZERO_BALANCE' as const,
+      message: `${describeBalance(balance)}; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)`,
+    }));
 }
