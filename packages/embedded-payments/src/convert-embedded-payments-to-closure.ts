@@ -1,10 +1,5 @@
-import {
-  type Closure,
-  type ClosureBlocker,
-  createClosure,
-  type ReasonMap,
-  type Redactor,
-} from '@closekit/core';
+import type { Closure, ClosureBlocker } from '@closekit/core';
+import { createClosure, type ReasonMap, type Redactor } from '@closekit/core/adapter';
 import { type AccountBalance, isZeroAmount, type WireCloseResponse } from './embedded-payments-api';
 import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 import {

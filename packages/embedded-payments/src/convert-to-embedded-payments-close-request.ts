@@ -1,4 +1,4 @@
-import type { HttpMethod } from '@closekit/core';
+import type { HttpMethod } from '@closekit/core/adapter';
 import type { EmbeddedPaymentsApiVersion } from './embedded-payments-settings';
 
 /** v1 `ManageAccountRequest` / v2 `ManageAccountRequestV2`, restricted to what a close sends. */

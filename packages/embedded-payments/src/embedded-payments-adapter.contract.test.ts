@@ -1,4 +1,5 @@
-import { type ClosureErrorCode, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
+import type { ClosureErrorCode } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import {
   defineClosureAdapterContract,
   type RecordedRequest,

@@ -1,4 +1,5 @@
-import { ClosureError, type OutgoingRequest } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import type { OutgoingRequest } from '@closekit/core/adapter';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import accountV1ClosedProbate from './__fixtures__/account-v1-closed-probate.json';

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { type CallOptions, type Closure, type ClosureAdapter, ClosureError } from '@closekit/core';
 import {
-  type CallOptions,
-  type Closure,
-  type ClosureAdapter,
-  ClosureError,
   closeAccountRequestSchema,
   closureRefSchema,
   createHttpTransport,
   listClosuresQuerySchema,
   validateInput,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { z } from 'zod';
 import {
@@ -51,20 +48,17 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
   const { settings, apiVersion, baseUrl, preflight } = resolveEmbeddedPaymentsSettings(input);
   const webhookCredentials = [...(settings.webhookCredentials ?? [])];
   const reasons = createEmbeddedPaymentsReasonMap(settings.reasonMap);
-  const transport = createHttpTransport({
-    provider,
-    baseUrl,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    backoff: settings.backoff,
-    maxResponseBytes: settings.maxResponseBytes,
-    hooks: settings.hooks,
-    // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
-    secrets: () => webhookCredentials,
-    // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
-    requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
-  });
+  const transport = createHttpTransport(
+    { ...settings, baseUrl },
+    {
+      provider,
+      defaultBaseUrl: baseUrl,
+      // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
+      secrets: () => webhookCredentials,
+      // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
+      requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
+    },
+  );
   const redactor = transport.redactor;
 
   // v2 wants a new request-id on every request, retries included (provider notes §1): a correlation

@@ -20,8 +20,8 @@ export const balancesPath = (accountId: string) => `${accountPath(accountId)}/ba
 
 /**
  * A text field that may be missing: absent stays absent and null stays null, so a parsed payload
- * is still the payload (kept as `raw`); any other type reads as null. One transform step rather
- * than nullish/catch wrappers: accounts are parsed several times per closure (docs/performance.md).
+ * is still the payload (kept as `raw`); any other type reads as null. (Core's `lenientText` turns
+ * absent into null, which would add keys to `raw` that J.P. Morgan never sent.)
  */
 export const optionalText = z.transform((value: unknown): string | null | undefined =>
   typeof value === 'string' || value === null || value === undefined ? value : null,

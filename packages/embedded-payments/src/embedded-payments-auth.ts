@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ClosureError, type InputIssue } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import type { InputIssue } from '@closekit/core/adapter';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 

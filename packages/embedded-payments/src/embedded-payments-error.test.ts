@@ -1,4 +1,4 @@
-import type { HttpErrorResponse } from '@closekit/core';
+import type { HttpErrorResponse } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
 import errorV1BadRequest from './__fixtures__/error-v1-bad-request.json';
 import errorV2ClientNotFound from './__fixtures__/error-v2-client-not-found.json';

@@ -1,25 +1,9 @@
-import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import { type ErrorRule, type HttpErrorResponse, matchErrorRule } from '@closekit/core/adapter';
 import { type WireError, wireErrorSchema } from './embedded-payments-api';
 import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
-/**
- * One row of an error table (the shape `@closekit/core/adapter` will export; declared here until
- * the core branch lands). A row matches when every field it sets matches; the first match wins.
- */
-export interface ErrorRule {
-  /** HTTP status, a list of them, or the '4xx' / '5xx' class; absent: any status. */
-  status?: number | readonly number[] | '4xx' | '5xx';
-  /** The provider's code, looked for in the error's code fields only; counts only on a 4xx. */
-  providerCode?: string | readonly string[];
-  /** A pattern over the error's free text; EP has no documented text condition, so no row uses it. */
-  text?: RegExp;
-  /** The neutral code. */
-  code: ClosureErrorCode;
-  /** Where the row comes from (the provider notes' section or the reason for a conservative choice). */
-  source: string;
-}
-
-/** @deprecated the error rule shape is now `ErrorRule`; kept for the public export. */
+/** The shared error-rule shape of `@closekit/core/adapter`, under the name this package exported. */
 export type EmbeddedPaymentsErrorRule = ErrorRule;
 
 const BUSINESS_CODE_SOURCE =
@@ -96,52 +80,13 @@ function messages(body: WireError | null): string[] {
     .filter((message): message is string => typeof message === 'string' && message.trim() !== '');
 }
 
-const asList = <T>(value: T | readonly T[]): readonly T[] =>
-  Array.isArray(value) ? (value as readonly T[]) : [value as T];
-
-function statusMatches(rule: ErrorRule, status: number): boolean {
-  if (rule.status === undefined) return true;
-  if (rule.status === '4xx') return status >= 400 && status < 500;
-  if (rule.status === '5xx') return status >= 500 && status < 600;
-  return asList(rule.status).includes(status);
-}
-
-/** The answer an error table is matched against. */
-export interface ErrorAnswer {
-  status: number;
-  providerCodes: readonly string[];
-  text: string;
-}
-
-/** Statuses whose meaning no body may override (DESIGN "Status before text"). */
-const STATUS_DECIDES = (status: number) => status === 401 || status === 429 || status >= 500;
-
-/**
- * The first rule matching an answer. Provider codes count only on a 4xx; a text pattern only on a
- * business 4xx, never on 401, 429 or a 5xx.
- */
-export function matchErrorRule(table: readonly ErrorRule[], answer: ErrorAnswer): ErrorRule | null {
-  const is4xx = answer.status >= 400 && answer.status < 500;
-  const codes = answer.providerCodes.map((code) => code.toUpperCase());
-  for (const rule of table) {
-    if (!statusMatches(rule, answer.status)) continue;
-    if (rule.providerCode !== undefined) {
-      if (!is4xx) continue;
-      if (!asList(rule.providerCode).some((code) => codes.includes(code.toUpperCase()))) continue;
-    }
-    if (rule.text !== undefined && (!is4xx || STATUS_DECIDES(answer.status) || !rule.text.test(answer.text)))
-      continue;
-    return rule;
-  }
-  return null;
-}
-
 /** The first row of the EP table that matches, and the provider code it matched on. */
 export function findEmbeddedPaymentsErrorRule(
   status: number,
   body: WireError | null,
 ): { rule: ErrorRule; matchedCode: string | null } {
-  const providerCodes = embeddedPaymentsErrorCodes(body);
+  // EP writes its codes in upper case; compare them so, whatever case a gateway used.
+  const providerCodes = embeddedPaymentsErrorCodes(body).map((code) => code.toUpperCase());
   const rule =
     matchErrorRule(EMBEDDED_PAYMENTS_ERROR_TABLE, {
       status,
@@ -150,13 +95,8 @@ export function findEmbeddedPaymentsErrorRule(
     }) ??
     // The table ends with a catch-all row, so this is unreachable; keep the compiler and readers calm.
     (EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1) as ErrorRule);
-  const matchedCode =
-    rule.providerCode === undefined
-      ? null
-      : (providerCodes.find((code) =>
-          asList(rule.providerCode ?? []).some((wanted) => wanted.toUpperCase() === code.toUpperCase()),
-        ) ?? null);
-  return { rule, matchedCode };
+  const wanted = rule.providerCode === undefined ? [] : [rule.providerCode].flat();
+  return { rule, matchedCode: providerCodes.find((code) => wanted.includes(code)) ?? null };
 }
 
 /** A non-2xx answer -> ClosureError, through EMBEDDED_PAYMENTS_ERROR_TABLE. */

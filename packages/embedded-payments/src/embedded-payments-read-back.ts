@@ -1,11 +1,5 @@
-import {
-  type CallOptions,
-  type Closure,
-  type ClosureBlocker,
-  ClosureError,
-  createClosure,
-  type ReconcileOutcome,
-} from '@closekit/core';
+import { type CallOptions, type Closure, type ClosureBlocker, ClosureError } from '@closekit/core';
+import { asRecord, createClosure, type ReconcileOutcome } from '@closekit/core/adapter';
 import { err, ok, type Result } from 'neverthrow';
 import { balanceBlockers } from './convert-embedded-payments-to-closure';
 import { type AccountBalance, CLOSABLE_ACCOUNT_CATEGORIES, type WireAccount } from './embedded-payments-api';
@@ -169,10 +163,4 @@ function closedByProviderCode(accountId: string, refusal: ClosureError): Closure
     created: false,
     raw: refusal.toJSON(),
   });
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }

@@ -1,13 +1,11 @@
+import { CLOSURE_REASONS, type CommonAdapterSettings } from '@closekit/core';
 import {
-  CLOSURE_REASONS,
-  ClosureError,
-  type CommonAdapterSettings,
   commonAdapterSettingsSchema,
   credentialUrlSchema,
   describeIssues,
-  type InputIssue,
   type OutgoingRequest,
-} from '@closekit/core';
+  parseSettingsOrThrow,
+} from '@closekit/core/adapter';
 import { z } from 'zod';
 import { MAX_CLOSURE_REASON_LENGTH } from './embedded-payments-api';
 import type { EmbeddedPaymentsWebhookVerifier } from './embedded-payments-webhook';
@@ -126,31 +124,20 @@ export function resolveEmbeddedPaymentsSettings(
   const given = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const fromEnv = (setting: string, name: string) =>
     given[setting] === undefined && env[name] !== '' ? env[name] : undefined;
-  const parsed = settingsSchema.safeParse(input ?? {});
   const environment = envSchema.safeParse({
     [EMBEDDED_PAYMENTS_BASE_URL_ENV]: fromEnv('baseUrl', EMBEDDED_PAYMENTS_BASE_URL_ENV),
     [EMBEDDED_PAYMENTS_API_VERSION_ENV]: fromEnv('apiVersion', EMBEDDED_PAYMENTS_API_VERSION_ENV),
   });
-  if (!parsed.success || !environment.success) {
-    const issues: InputIssue[] = [
-      ...(parsed.success ? [] : describeIssues(parsed.error.issues)),
-      ...(environment.success ? [] : describeIssues(environment.error.issues)),
-    ];
-    throw new ClosureError({
-      code: 'INVALID_REQUEST',
-      provider: EMBEDDED_PAYMENTS_PROVIDER,
-      message: `create ${EMBEDDED_PAYMENTS_PROVIDER} adapter: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-      details: { issues },
-    });
-  }
-  const settings = parsed.data;
-  const apiVersion = settings.apiVersion ?? environment.data[EMBEDDED_PAYMENTS_API_VERSION_ENV] ?? 'v1';
+  const envIssues = environment.success ? [] : describeIssues(environment.error.issues);
+  const settings = parseSettingsOrThrow(settingsSchema, input, EMBEDDED_PAYMENTS_PROVIDER, envIssues);
+  const fallbacks = environment.data ?? {};
+  const apiVersion = settings.apiVersion ?? fallbacks[EMBEDDED_PAYMENTS_API_VERSION_ENV] ?? 'v1';
   return {
     settings,
     apiVersion,
     baseUrl:
       settings.baseUrl ??
-      environment.data[EMBEDDED_PAYMENTS_BASE_URL_ENV] ??
+      fallbacks[EMBEDDED_PAYMENTS_BASE_URL_ENV] ??
       EMBEDDED_PAYMENTS_BASE_URLS[apiVersion].sandbox,
     preflight: settings.preflight ?? true,
   };

@@ -1,4 +1,5 @@
-import { hmacSha256Hex, verifyHmacSha256Hex, type WebhookInput } from '@closekit/core';
+import type { WebhookInput } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
 import accountClosed from './__fixtures__/webhook-account-closed.json';
 import signedAccountClosed from './__fixtures__/webhook-signed-account-closed.json';

@@ -1,19 +1,22 @@
+import type {
+  ClosureError,
+  ClosureEvent,
+  ClosureEventType,
+  WebhookHeaders,
+  WebhookInput,
+} from '@closekit/core';
 import {
-  type ClosureError,
-  type ClosureEvent,
-  type ClosureEventType,
   checkWebhookSize,
   getHeader,
+  isRecord,
   matchesAnyCredential,
   parseWebhookJson,
   type ReasonMap,
   type Redactor,
-  type WebhookHeaders,
-  type WebhookInput,
   webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { convertEmbeddedPaymentsAccountToClosure } from './convert-embedded-payments-to-closure';
@@ -101,10 +104,6 @@ function parseAccount(value: unknown): CallbackAccount | null {
   return parsed.success ? parsed.data : null;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Bearer token from `Authorization: Bearer <token>`, or the raw value of a custom header. */
 function presentedCredential(headers: WebhookHeaders, headerName: string): string | null {
   const value = getHeader(headers, headerName);
@@ -139,7 +138,7 @@ export function parseEmbeddedPaymentsWebhook(
     return errAsync(webhookPayloadInvalid(provider, 'parseWebhook needs { rawBody, headers }'));
   }
   const headers: WebhookHeaders =
-    isPlainObject(input.headers) || input.headers instanceof Headers ? input.headers : {};
+    isRecord(input.headers) || input.headers instanceof Headers ? input.headers : {};
   const size = checkWebhookSize(provider, input.rawBody);
   if (size.isErr()) return errAsync(size.error);
   const bytes = size.value;
@@ -193,7 +192,7 @@ export function parseEmbeddedPaymentsWebhook(
     }
     const json = parseWebhookJson(provider, bytes);
     if (json.isErr()) return errAsync(json.error);
-    if (!isPlainObject(json.value))
+    if (!isRecord(json.value))
       return errAsync(webhookPayloadInvalid(provider, 'webhook body is not a JSON object'));
     const body = json.value;
     if ('notificationId' in body) {
@@ -331,7 +330,7 @@ function normaliseSigned(
     );
   }
   // Account-closure payloads of this format are undocumented: take the first account-like object.
-  const candidates = [body.resource, body.resourceObject, ...Object.values(body).filter(isPlainObject)];
+  const candidates = [body.resource, body.resourceObject, ...Object.values(body).filter(isRecord)];
   let account: CallbackAccount | null = null;
   for (const candidate of candidates) {
     const direct = parseAccount(candidate);
@@ -339,7 +338,7 @@ function normaliseSigned(
       account = direct;
       break;
     }
-    if (isPlainObject(candidate) && typeof candidate.accountId === 'string' && candidate.accountId !== '') {
+    if (isRecord(candidate) && typeof candidate.accountId === 'string' && candidate.accountId !== '') {
       account = parseAccount({ ...candidate, id: candidate.accountId });
       if (account) break;
     }

@@ -1,4 +1,5 @@
-import { ClosureError, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,

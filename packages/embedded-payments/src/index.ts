@@ -1,11 +1,7 @@
 export { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
 export { type AccountBalance, CLOSABLE_ACCOUNT_CATEGORIES } from './embedded-payments-api';
 export { createMtlsFetch, type MtlsFetch, type MtlsFetchSettings } from './embedded-payments-auth';
-export {
-  EMBEDDED_PAYMENTS_ERROR_TABLE,
-  type EmbeddedPaymentsErrorRule,
-  type ErrorRule,
-} from './embedded-payments-error';
+export { EMBEDDED_PAYMENTS_ERROR_TABLE, type EmbeddedPaymentsErrorRule } from './embedded-payments-error';
 export { EXPECTED_ONLY_BALANCE_TYPES } from './embedded-payments-preflight';
 export {
   EMBEDDED_PAYMENTS_API_VERSION_ENV,

@@ -1,4 +1,5 @@
-import { type ClosureReason, createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core';
+import type { ClosureReason } from '@closekit/core';
+import { createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core/adapter';
 import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /**
