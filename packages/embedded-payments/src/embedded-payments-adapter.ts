@@ -27,6 +27,7 @@ import { translateEmbeddedPaymentsError } from './embedded-payments-error';
 import { runPreflight } from './embedded-payments-preflight';
 import {
   type EmbeddedPaymentsReader,
+  mayHaveChangedAccount,
   readBackAfterRefusal,
   reconcileClose,
 } from './embedded-payments-read-back';
@@ -126,7 +127,7 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       options,
     );
     if (sent.isErr()) {
-      return isRefusal(sent.error)
+      return mayHaveChangedAccount(sent.error)
         ? readBackAfterRefusal(reader, sent.error, accountId, context.wasOpen, options)
         : err(sent.error);
     }
@@ -236,22 +237,6 @@ function checkAccountId(accountId: string, operation: string): Result<string, Cl
       issues: [{ path: 'accountId', message }],
     }),
   );
-}
-
-/**
- * A 4xx answer to the close that may still have changed the account (any 400 included): read back
- * before answering. 401, 403, 404, 408 and 429 are refused before anything happens.
- */
-function isRefusal(error: ClosureError): boolean {
-  const status = error.httpStatus;
-  if (status === null || status < 400 || status >= 500) return false;
-  return ![
-    'AUTHENTICATION_FAILED',
-    'PERMISSION_DENIED',
-    'ACCOUNT_NOT_FOUND',
-    'TIMEOUT',
-    'RATE_LIMITED',
-  ].includes(error.code);
 }
 
 /**

@@ -73,6 +73,22 @@ export async function reconcileClose<T>(
 }
 
 /**
+ * A 4xx answer to the close that may still have changed the account (any 400 included): read back
+ * before answering. 401, 403, 404, 408 and 429 are refused before anything happens.
+ */
+export function mayHaveChangedAccount(error: ClosureError): boolean {
+  const status = error.httpStatus;
+  if (status === null || status < 400 || status >= 500) return false;
+  return ![
+    'AUTHENTICATION_FAILED',
+    'PERMISSION_DENIED',
+    'ACCOUNT_NOT_FOUND',
+    'TIMEOUT',
+    'RATE_LIMITED',
+  ].includes(error.code);
+}
+
+/**
  * After a 4xx refusal of the close (any 400 included): one account read decides what the caller
  * learns, and nothing is resent. J.P. Morgan moves OPEN -> PENDING_CLOSE and adds restrictions even
  * when it answers 400 for a non-zero balance, and where it puts the code is undocumented ([CLOSE],
