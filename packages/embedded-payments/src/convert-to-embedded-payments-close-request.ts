@@ -1,5 +1,5 @@
-import type { HttpMethod } from '@closekit/core';
-import type { EmbeddedPaymentsApiVersion } from './embedded-payments-api';
+import type { HttpMethod } from '@closekit/core/adapter';
+import type { EmbeddedPaymentsApiVersion } from './embedded-payments-settings';
 
 /** v1 `ManageAccountRequest` / v2 `ManageAccountRequestV2`, restricted to what a close sends. */
 export interface EmbeddedPaymentsCloseRequest {

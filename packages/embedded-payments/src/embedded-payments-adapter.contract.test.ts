@@ -1,4 +1,5 @@
-import { type ClosureErrorCode, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
+import type { ClosureErrorCode } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import {
   defineClosureAdapterContract,
   type RecordedRequest,
@@ -6,7 +7,7 @@ import {
 } from '@closekit/core/testing';
 import { describe } from 'vitest';
 import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
-import type { EmbeddedPaymentsApiVersion } from './embedded-payments-api';
+import type { EmbeddedPaymentsApiVersion } from './embedded-payments-settings';
 import { EMBEDDED_PAYMENTS_STATE_TABLE } from './map-embedded-payments-closure-state';
 
 /**

@@ -1,4 +1,5 @@
-import { ClosureError, type OutgoingRequest } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import type { OutgoingRequest } from '@closekit/core/adapter';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import accountV1ClosedProbate from './__fixtures__/account-v1-closed-probate.json';
@@ -9,11 +10,11 @@ import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
 import closeResponse from './__fixtures__/close-response.json';
 import errorV1BadRequest from './__fixtures__/error-v1-bad-request.json';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
 import {
-  createEmbeddedPaymentsAdapter,
+  EMBEDDED_PAYMENTS_BASE_URLS,
   type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
-import { EMBEDDED_PAYMENTS_BASE_URLS } from './embedded-payments-api';
+} from './embedded-payments-settings';
 
 const HOST = 'https://api-sandbox.payments.jpmorgan.com';
 const ID = accountV1Open.id;
@@ -97,7 +98,8 @@ describe('closeAccount: the exact requests', () => {
     expect(post?.headers.token).toBeUndefined();
     expect(result._unsafeUnwrap()).toEqual({
       provider: 'embedded-payments',
-      closureId: closeResponse.id,
+      // One handle on every path (issue 11): the account id sent, which getClosure reads; was the 202 body's id.
+      closureId: ID,
       accountId: ID,
       state: { unified: 'PENDING', raw: 'PENDING_CLOSE' },
       reason: { unified: 'CUSTOMER_REQUEST', raw: 'ELECTIVE' },
@@ -265,10 +267,10 @@ describe('closeAccount: pre-flight refusals send no close', () => {
     expect(close.isDone()).toBe(false);
   });
 
-  it('refuses a CLOSED account with ALREADY_CLOSED and attaches the closure', async () => {
-    const error = (await refusedWith({ ...accountV1ClosedProbate, id: ID }, null))._unsafeUnwrapErr();
-    expect(error.code).toBe('ALREADY_CLOSED');
-    expect(error.closure).toMatchObject({
+  it('answers a CLOSED account with Ok, CLOSED, created false, sending nothing', async () => {
+    // Issue 11 "already closed" (was: ALREADY_CLOSED with the closure attached).
+    const closure = (await refusedWith({ ...accountV1ClosedProbate, id: ID }, null))._unsafeUnwrap();
+    expect(closure).toMatchObject({
       closureId: ID,
       state: { unified: 'CLOSED', raw: 'CLOSED' },
       reason: { unified: 'OTHER', raw: 'PROBATE' },
@@ -439,7 +441,7 @@ describe('closeAccount: refusals from J.P. Morgan', () => {
     expect(error.details).toMatchObject({ readBackFailed: { code: 'PERMISSION_DENIED' } });
   });
 
-  it('maps ACCOUNT_ALREADY_CLOSED to ALREADY_CLOSED with the CLOSED snapshot', async () => {
+  it('answers ACCOUNT_ALREADY_CLOSED with Ok: the CLOSED snapshot, created false', async () => {
     nock(HOST)
       .patch(V2)
       .reply(422, {
@@ -450,27 +452,22 @@ describe('closeAccount: refusals from J.P. Morgan', () => {
       })
       .get(V2)
       .reply(200, { ...accountV2Closed, id: ID });
-    const error = (
+    const closure = (
       await adapterFor({ apiVersion: 'v2', preflight: false }).closeAccount({
         accountId: ID,
         reason: 'CUSTOMER_REQUEST',
       })
-    )._unsafeUnwrapErr();
-    expect(error).toMatchObject({
-      code: 'ALREADY_CLOSED',
-      httpStatus: 422,
-      providerCode: 'ACCOUNT_ALREADY_CLOSED',
-      requestId: 'trace-ac',
-      retryable: false,
-    });
-    expect(error.closure).toMatchObject({
+    )._unsafeUnwrap();
+    expect(closure).toMatchObject({
+      closureId: ID,
+      created: false,
       state: { unified: 'CLOSED', raw: 'CLOSED' },
       reason: { unified: 'CUSTOMER_REQUEST', raw: 'Elective' },
       updatedAt: '2024-10-20T15:08:31.654Z',
     });
   });
 
-  it('maps OPERATION_NOT_SUPPORTED named inside a message', async () => {
+  it('reads OPERATION_NOT_SUPPORTED from the account read when only a message names it', async () => {
     nock(HOST)
       .post(V1)
       .reply(400, {
@@ -483,9 +480,11 @@ describe('closeAccount: refusals from J.P. Morgan', () => {
     const error = (
       await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
     )._unsafeUnwrapErr();
+    // Messages are not code fields (issue 11): the code comes from the read-back's category, and
+    // providerCode stays what the code fields said.
     expect(error).toMatchObject({
       code: 'OPERATION_NOT_SUPPORTED',
-      providerCode: 'OPERATION_NOT_SUPPORTED',
+      providerCode: 'Bad Request',
       closure: null,
     });
   });
@@ -693,5 +692,168 @@ describe('reasons and settings', () => {
     expect(
       (await createEmbeddedPaymentsAdapter({ apiVersion: 'v2' }).getClosure({ accountId: ID })).isOk(),
     ).toBe(true);
+  });
+});
+
+describe('closeAccount: shared semantics (issue 11)', () => {
+  const badRequest = { title: 'Bad Request', httpStatus: 400, error: 'BAD_REQUEST', traceId: 'trace-400' };
+
+  it('reports a 400 that still moved the account to PENDING_CLOSE as a closure, never INVALID_REQUEST', async () => {
+    const { captured, reply } = recorder();
+    nock(HOST)
+      .get(V1)
+      .reply(reply(200, accountV1Open))
+      .get(`${V1}/balances`)
+      .reply(reply(200, zeroBalancesV1))
+      .post(V1)
+      .reply(reply(400, badRequest))
+      .get(V1)
+      .reply(reply(200, pendingV1))
+      .get(`${V1}/balances`)
+      .reply(reply(200, zeroBalancesV1));
+    const error = (
+      await adapterFor().closeAccount({ accountId: ID, reason: 'CUSTOMER_REQUEST' })
+    )._unsafeUnwrapErr();
+    expect(captured.filter((request) => request.method === 'POST')).toHaveLength(1);
+    expect(error).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      retryable: false,
+      httpStatus: 400,
+      providerCode: 'BAD_REQUEST',
+      requestId: 'trace-400',
+    });
+    expect(error.message).toContain('the account is now PENDING_CLOSE: a closure exists');
+    expect(error.closure).toMatchObject({
+      closureId: ID,
+      state: { unified: 'PENDING', raw: 'PENDING_CLOSE' },
+      created: true,
+      blockers: [],
+    });
+  });
+
+  it('keeps the closure attached when the balances cannot be read after such a 400', async () => {
+    nock(HOST)
+      .post(V1)
+      .reply(400, badRequest)
+      .get(V1)
+      .reply(200, pendingV1)
+      .get(`${V1}/balances`)
+      .reply(403, { title: 'Forbidden', httpStatus: 403 });
+    const error = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
+    )._unsafeUnwrapErr();
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.closure).toMatchObject({ state: { unified: 'PENDING' }, created: null });
+    expect(error.details).toMatchObject({ balancesReadFailed: { code: 'PERMISSION_DENIED' } });
+  });
+
+  it('answers Ok, CLOSED, created false when ACCOUNT_ALREADY_CLOSED comes back and the read-back fails', async () => {
+    nock(HOST)
+      .post(V1)
+      .reply(400, { title: 'Bad Request', httpStatus: 400, error: 'ACCOUNT_ALREADY_CLOSED' })
+      .get(V1)
+      .reply(403, { title: 'Forbidden', httpStatus: 403 });
+    const closure = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
+    )._unsafeUnwrap();
+    expect(closure).toMatchObject({
+      closureId: ID,
+      accountId: ID,
+      state: { unified: 'CLOSED', raw: 'ACCOUNT_ALREADY_CLOSED' },
+      created: false,
+    });
+  });
+
+  it('treats a 5xx naming a business code as a 5xx: read back, no business refusal', async () => {
+    const { captured, reply } = recorder();
+    nock(HOST)
+      .post(V1)
+      .reply(
+        reply(500, {
+          title: 'ACCOUNT_HAS_NON_ZERO_BALANCE',
+          httpStatus: 500,
+          error: 'ACCOUNT_ALREADY_CLOSED',
+        }),
+      )
+      .get(V1)
+      .reply(reply(200, accountV1Open))
+      .post(V1)
+      .reply(reply(202, closeResponse));
+    const closure = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
+    )._unsafeUnwrap();
+    // OPEN after the 500: the close was not applied, so it is resent (provider notes §7 step 4).
+    expect(captured.map((request) => request.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(closure).toMatchObject({ state: { unified: 'PENDING' }, created: true });
+  });
+
+  it('sends the close when only an expected balance (pending credits) is non-zero, and says so', async () => {
+    const pendingCredits = {
+      id: ID,
+      items: [
+        {
+          effectiveDate: '2026-01-02',
+          currency: 'USD',
+          balances: [
+            { type: 'INTERIM_AVAILABLE', amount: '0.00' },
+            { type: 'INTERIM_BOOKED', amount: '0.00' },
+            { type: 'INTERIM_EXPECTED', amount: '40.00' },
+          ],
+        },
+      ],
+    };
+    nock(HOST)
+      .get(V2)
+      .reply(200, { ...accountV2PendingClose, id: ID, state: 'OPEN', closureReason: null })
+      .get(`${V2}/balances`)
+      .reply(200, pendingCredits)
+      .patch(V2)
+      .reply(202, closeResponse);
+    const closure = (
+      await adapterFor({ apiVersion: 'v2' }).closeAccount({ accountId: ID, reason: 'CUSTOMER_REQUEST' })
+    )._unsafeUnwrap();
+    expect(closure).toMatchObject({ state: { unified: 'PENDING' }, created: true });
+    expect(closure.blockers).toEqual([
+      {
+        code: 'NON_ZERO_BALANCE',
+        message: expect.stringContaining(
+          'balance INTERIM_EXPECTED is 40.00 USD on 2026-01-02: pending credits only',
+        ),
+      },
+    ]);
+  });
+
+  it('with preflight: false sends the close first, reading nothing, even for a funded account', async () => {
+    const { captured, reply } = recorder();
+    nock(HOST).post(V1).reply(reply(202, closeResponse));
+    const closure = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
+    )._unsafeUnwrap();
+    expect(captured.map((request) => `${request.method} ${request.path}`)).toEqual([`POST ${V1}`]);
+    expect(closure.created).toBe(true);
+  });
+
+  it('returns the same closure with created false for a repeat with the same key, found by getClosure', async () => {
+    nock(HOST)
+      .get(V1)
+      .reply(200, accountV1Open)
+      .get(`${V1}/balances`)
+      .reply(200, zeroBalancesV1)
+      .post(V1)
+      .reply(202, { ...closeResponse, id: ID })
+      .get(V1)
+      .reply(200, pendingV1)
+      .get(`${V1}/balances`)
+      .reply(200, zeroBalancesV1)
+      .get(V1)
+      .reply(200, pendingV1);
+    const adapter = adapterFor();
+    const request = { accountId: ID, reason: 'CUSTOMER_REQUEST', idempotencyKey: 'key-1' } as const;
+    const first = (await adapter.closeAccount(request))._unsafeUnwrap();
+    const again = (await adapter.closeAccount(request))._unsafeUnwrap();
+    expect(first).toMatchObject({ closureId: ID, created: true });
+    expect(again).toMatchObject({ closureId: ID, created: false, state: { unified: 'PENDING' } });
+    const found = (await adapter.getClosure({ closureId: first.closureId }))._unsafeUnwrap();
+    expect(found.closureId).toBe(ID);
   });
 });

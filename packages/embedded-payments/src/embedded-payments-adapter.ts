@@ -1,175 +1,78 @@
 import { randomUUID } from 'node:crypto';
+import { type CallOptions, type Closure, type ClosureAdapter, ClosureError } from '@closekit/core';
 import {
-  type CallOptions,
-  CLOSURE_REASONS,
-  type Closure,
-  type ClosureAdapter,
-  type ClosureBlocker,
-  ClosureError,
-  type ClosureErrorOptions,
-  type CommonAdapterSettings,
   closeAccountRequestSchema,
   closureRefSchema,
-  commonAdapterSettingsSchema,
-  createClosure,
   createHttpTransport,
   listClosuresQuerySchema,
-  type OutgoingRequest,
-  parseSettingsOrThrow,
-  type ReconcileOutcome,
   validateInput,
-} from '@closekit/core';
-import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+} from '@closekit/core/adapter';
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import type { z } from 'zod';
+import {
+  convertEmbeddedPaymentsAccountToClosure,
+  convertEmbeddedPaymentsCloseResponseToClosure,
+} from './convert-embedded-payments-to-closure';
 import { convertToEmbeddedPaymentsCloseRequest } from './convert-to-embedded-payments-close-request';
 import {
-  type AccountBalance,
   accountPath,
   balancesPath,
-  EMBEDDED_PAYMENTS_BASE_URLS,
-  EMBEDDED_PAYMENTS_PROVIDER,
-  type EmbeddedPaymentsApiVersion,
   MAX_ACCOUNT_ID_LENGTH,
-  MAX_CLOSURE_REASON_LENGTH,
-  type WireAccount,
   type WireCloseResponse,
   wireAccountSchema,
   wireBalancesSchema,
   wireCloseResponseSchema,
 } from './embedded-payments-api';
 import { translateEmbeddedPaymentsError } from './embedded-payments-error';
-import { balanceBlockers, decideFromAccount } from './embedded-payments-preflight';
+import { runPreflight } from './embedded-payments-preflight';
 import {
-  type EmbeddedPaymentsWebhookVerifier,
-  parseEmbeddedPaymentsWebhook,
-} from './embedded-payments-webhook';
-import { mapEmbeddedPaymentsAccountToClosure } from './map-embedded-payments-account-to-closure';
+  type EmbeddedPaymentsReader,
+  mayHaveChangedAccount,
+  readBackAfterRefusal,
+  reconcileClose,
+} from './embedded-payments-read-back';
 import {
-  createEmbeddedPaymentsReasonMap,
-  mapEmbeddedPaymentsClosureReason,
-} from './map-embedded-payments-closure-reason';
-import { isClosingOrClosed, mapEmbeddedPaymentsClosureState } from './map-embedded-payments-closure-state';
+  EMBEDDED_PAYMENTS_PROVIDER,
+  type EmbeddedPaymentsAdapterSettings,
+  resolveEmbeddedPaymentsSettings,
+} from './embedded-payments-settings';
+import { parseEmbeddedPaymentsWebhook } from './embedded-payments-webhook';
+import { createEmbeddedPaymentsReasonMap } from './map-embedded-payments-closure-reason';
 
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 
-export interface EmbeddedPaymentsAdapterSettings extends CommonAdapterSettings {
-  /**
-   * Accounts API generation: 'v1' closes with `POST /accounts/{id}` (the guide's call, default),
-   * 'v2' (beta) with `PATCH /accounts/{id}`. `baseUrl` must point at the same generation.
-   */
-  apiVersion?: EmbeddedPaymentsApiVersion;
-  /** Read the account and its balances before closing and refuse locally; default true. */
-  preflight?: boolean;
-  /**
-   * Last step before the close request is sent (J.P. Morgan's optional Digital Signature on
-   * POST bodies): return the request to send, e.g. with a signed body and its headers.
-   */
-  signRequest?: (request: OutgoingRequest) => OutgoingRequest | Promise<OutgoingRequest>;
-  /** Accepted notification credentials: bearer tokens or custom header values (rotation: several). */
-  webhookCredentials?: string[];
-  /** Header carrying the credential; default 'authorization' (`Bearer <token>`); other headers are compared raw. */
-  webhookCredentialHeader?: string;
-  /** Verifies the signed (OAuth) notification format; without it signed notifications are refused. */
-  webhookSignatureVerifier?: EmbeddedPaymentsWebhookVerifier;
-}
-
-const functionSetting = <T>(message: string) => z.custom<T>((value) => typeof value === 'function', message);
-
-const settingsSchema = commonAdapterSettingsSchema
-  .extend({
-    reasonMap: z
-      .partialRecord(
-        z.enum(CLOSURE_REASONS),
-        z
-          .string()
-          .min(1)
-          .max(
-            MAX_CLOSURE_REASON_LENGTH,
-            `must be at most ${MAX_CLOSURE_REASON_LENGTH} characters (v2 closureReason limit)`,
-          )
-          .nullable(),
-      )
-      .optional(),
-    apiVersion: z.enum(['v1', 'v2']).optional(),
-    preflight: z.boolean().optional(),
-    signRequest: functionSetting<NonNullable<EmbeddedPaymentsAdapterSettings['signRequest']>>(
-      'must be a function (request) => request',
-    ).optional(),
-    webhookCredentials: z
-      .array(z.string().min(16, 'must be at least 16 characters (a guessable credential protects nothing)'))
-      .optional(),
-    webhookCredentialHeader: z
-      .string()
-      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
-      .optional(),
-    webhookSignatureVerifier: functionSetting<EmbeddedPaymentsWebhookVerifier>(
-      'must be a function (input) => boolean',
-    ).optional(),
-  })
-  .strict();
-
 /**
  * The adapter for J.P. Morgan Embedded Payments. Mutual TLS is the only authentication: give it a
- * `fetch` that carries your client certificate (docs/providers/embedded-payments.md shows how).
+ * `fetch` that carries your client certificate (`createMtlsFetch`, docs/providers/embedded-payments.md).
  */
 export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSettings = {}): ClosureAdapter {
-  const settings = parseSettingsOrThrow(settingsSchema, input, provider);
-  const apiVersion = settings.apiVersion ?? 'v1';
-  const preflightEnabled = settings.preflight ?? true;
+  const { settings, apiVersion, baseUrl, preflight } = resolveEmbeddedPaymentsSettings(input);
   const webhookCredentials = [...(settings.webhookCredentials ?? [])];
   const reasons = createEmbeddedPaymentsReasonMap(settings.reasonMap);
-  const transport = createHttpTransport({
-    provider,
-    baseUrl: settings.baseUrl ?? EMBEDDED_PAYMENTS_BASE_URLS[apiVersion].sandbox,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    backoff: settings.backoff,
-    maxResponseBytes: settings.maxResponseBytes,
-    hooks: settings.hooks,
-    // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
-    secrets: () => webhookCredentials,
-    // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
-    requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
-  });
+  const transport = createHttpTransport(
+    { ...settings, baseUrl },
+    {
+      provider,
+      defaultBaseUrl: baseUrl,
+      // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
+      secrets: () => webhookCredentials,
+      // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
+      requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
+    },
+  );
   const redactor = transport.redactor;
 
   // v2 wants a new request-id on every request, retries included (provider notes §1): a correlation
   // id, never an idempotency key. v1 declares no headers on close; sending it there is harmless.
   const perAttemptHeaders = () => ({ 'request-id': randomUUID() });
 
-  const fail = (code: ClosureError['code'], message: string, extra: Partial<ClosureErrorOptions> = {}) =>
-    new ClosureError({ code, provider, message, ...extra });
-
-  const checkAccountId = (accountId: string, operation: string): Result<string, ClosureError> =>
-    accountId.length <= MAX_ACCOUNT_ID_LENGTH
-      ? ok(accountId)
-      : err(
-          fail(
-            'INVALID_REQUEST',
-            `${operation}: invalid input: accountId must be at most ${MAX_ACCOUNT_ID_LENGTH} characters`,
-            {
-              details: {
-                issues: [
-                  { path: 'accountId', message: `must be at most ${MAX_ACCOUNT_ID_LENGTH} characters` },
-                ],
-              },
-            },
-          ),
-        );
-
-  const readResource = async <T>(
-    operation: string,
-    path: string,
-    responseSchema: z.ZodType<T>,
-    options?: CallOptions,
-  ): Promise<Result<T, ClosureError>> => {
+  const read = async <T>(operation: string, path: string, schema: z.ZodType<T>, options?: CallOptions) => {
     const answer = await transport.send(
       {
         operation,
         method: 'GET',
         path,
-        responseSchema,
+        responseSchema: schema,
         retryMode: 'safe',
         perAttemptHeaders,
         translateError: translateEmbeddedPaymentsError,
@@ -178,135 +81,30 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
     );
     return answer.map(({ data }) => data);
   };
-
-  // Plain promises for the async close path (each await of a ResultAsync costs extra promise
-  // steps, and the pre-flight makes three requests); ResultAsync wrappers for the chains.
-  const readAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    readResource(operation, accountPath(accountId), wireAccountSchema, options);
-  const readBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    readResource(operation, balancesPath(accountId), wireBalancesSchema, options);
-  const getAccount = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readAccount(accountId, operation, options));
-  const getBalances = (accountId: string, operation: string, options?: CallOptions) =>
-    new ResultAsync(readBalances(accountId, operation, options));
-
-  const accountClosure = (
-    account: WireAccount,
-    extra: { created?: boolean | null; blockers?: ClosureBlocker[] } = {},
-  ): Closure | null =>
-    mapEmbeddedPaymentsAccountToClosure(
-      {
-        id: account.id,
-        state: account.state,
-        closureReason: account.closureReason ?? null,
-        updatedAt: account.updatedAt ?? null,
-      },
-      { reasons, redactor, raw: account, ...extra },
-    );
-
-  /** The account's closure with balance blockers (when it is still closing), for refusals and returns. */
-  const closureWithBalances = (
-    account: WireAccount,
-    created: boolean | null,
-    operation: string,
-    options?: CallOptions,
-  ): ResultAsync<{ closure: Closure | null; balances: AccountBalance[] | null }, ClosureError> => {
-    const state = mapEmbeddedPaymentsClosureState(account.state, account.closureReason ?? null);
-    if (state?.unified !== 'PENDING')
-      return okAsync({ closure: accountClosure(account, { created }), balances: null });
-    return getBalances(account.id, operation, options).map((balances) => ({
-      closure: accountClosure(account, { created, blockers: balanceBlockers(balances) }),
-      balances,
-    }));
-  };
-
-  const closeResponseClosure = (wire: WireCloseResponse, accountId: string, sentReason: string): Closure => {
-    const rawState = wire.state ?? 'PENDING_CLOSE';
-    const rawReason = wire.closureReason ?? sentReason;
-    // A 202 means the close was accepted: an unexpected state is still a requested closure.
-    const state = mapEmbeddedPaymentsClosureState(rawState, null) ?? {
-      unified: 'REQUESTED' as const,
-      raw: rawState,
-    };
-    return createClosure({
-      provider,
-      closureId: wire.id,
-      accountId,
-      state,
-      reason: mapEmbeddedPaymentsClosureReason(reasons, rawReason),
-      initiatedBy: 'partner',
-      created: true,
-      raw: redactor.value(wire),
-    });
-  };
-
-  /** After an unknown outcome: PENDING_CLOSE/CLOSED mean the close took effect; OPEN means resend. */
-  const reconcileClose =
-    (accountId: string, options?: CallOptions) =>
-    (): ResultAsync<ReconcileOutcome<CloseOutcome>, ClosureError> =>
-      getAccount(accountId, 'closeAccount (read-back)', { ...options, signal: options?.signal }).andThen(
-        (account): Result<ReconcileOutcome<CloseOutcome>, ClosureError> => {
-          if (isClosingOrClosed(account.state)) {
-            const closure = accountClosure(account, { created: null });
-            if (closure) return ok({ applied: true, value: { readBack: closure } });
-          }
-          if (account.state.trim().toUpperCase() === 'OPEN') return ok({ applied: false });
-          return err(
-            fail(
-              'INVALID_RESPONSE',
-              `closeAccount read-back: account ${accountId} is in the unexpected state ${account.state}`,
-            ),
-          );
+  const reader: EmbeddedPaymentsReader = {
+    readAccount: (accountId, operation, options) =>
+      read(operation, accountPath(accountId), wireAccountSchema, options),
+    readBalances: (accountId, operation, options) =>
+      read(operation, balancesPath(accountId), wireBalancesSchema, options),
+    toClosure: (account, extra = {}) =>
+      convertEmbeddedPaymentsAccountToClosure(
+        {
+          id: account.id,
+          state: account.state,
+          closureReason: account.closureReason ?? null,
+          updatedAt: account.updatedAt ?? null,
         },
-      );
-
-  /**
-   * After a 4xx on close: re-read the account and attach what it now is. A non-zero balance answers
-   * 400 yet still moves OPEN -> PENDING_CLOSE (seed "Account closure process"); the position of the
-   * code in the body is undocumented, so the read-back decides (provider notes §3, §5).
-   */
-  const explainRefusal = (
-    error: ClosureError,
-    accountId: string,
-    wasOpen: boolean,
-    options?: CallOptions,
-  ): Promise<ClosureError> => {
-    const operation = 'closeAccount (read-back after refusal)';
-    return getAccount(accountId, operation, options)
-      .andThen((account) => closureWithBalances(account, wasOpen ? true : null, operation, options))
-      .match(
-        ({ closure, balances }) => {
-          let code = error.code;
-          if (closure?.state.unified === 'CLOSED') code = 'ALREADY_CLOSED';
-          else if (
-            closure?.state.unified === 'PENDING' &&
-            code === 'INVALID_REQUEST' &&
-            closure.blockers.some((blocker) => blocker.code === 'NON_ZERO_BALANCE')
-          ) {
-            code = 'NON_ZERO_BALANCE';
-          }
-          return error.with({
-            code,
-            retryable: false,
-            closure,
-            details: { ...asRecord(error.details), ...(balances ? { balances } : {}) },
-          });
-        },
-        (readBackError) =>
-          error.with({
-            details: { ...asRecord(error.details), readBackFailed: readBackError.toJSON() },
-          }),
-      );
+        { reasons, redactor, raw: account, ...extra },
+      ),
   };
 
   const sendClose = async (
     accountId: string,
-    wireReason: string,
-    wasOpen: boolean,
-    idempotencyKey: string,
+    closureReason: string,
+    context: { wasOpen: boolean; idempotencyKey: string; pendingCredits: Closure['blockers'] },
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> => {
-    const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, wireReason);
+    const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, closureReason);
     const sent = await transport.send(
       {
         operation: 'closeAccount',
@@ -316,88 +114,91 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
         responseSchema: closeOutcomeSchema,
         // No idempotency header exists on Accounts (provider notes §7): read back before any resend.
         retryMode: 'reconcile',
-        reconcile: reconcileClose(accountId, options),
+        reconcile: () =>
+          new ResultAsync(
+            reconcileClose(reader, accountId, (closure): CloseOutcome => ({ readBack: closure }), options),
+          ),
         // EP takes no idempotency header: the key (the caller's, else one per call) labels hook events.
-        idempotencyKey,
+        idempotencyKey: context.idempotencyKey,
         perAttemptHeaders,
         translateError: translateEmbeddedPaymentsError,
         prepare: settings.signRequest,
       },
       options,
     );
-    if (sent.isOk()) {
-      const { data } = sent.value;
-      return ok(
-        'accepted' in data ? closeResponseClosure(data.accepted, accountId, wireReason) : data.readBack,
-      );
+    if (sent.isErr()) {
+      return mayHaveChangedAccount(sent.error)
+        ? readBackAfterRefusal(reader, sent.error, accountId, context.wasOpen, options)
+        : err(sent.error);
     }
-    const error = sent.error;
-    const status = error.httpStatus;
-    const refusal =
-      status !== null && status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
-    return err(refusal ? await explainRefusal(error, accountId, wasOpen, options) : error);
+    const { data } = sent.value;
+    if (!('accepted' in data)) return ok(data.readBack);
+    return ok(
+      convertEmbeddedPaymentsCloseResponseToClosure(
+        data.accepted,
+        { accountId, closureReason },
+        { reasons, redactor, blockers: context.pendingCredits },
+      ),
+    );
   };
 
-  const preflightThenClose = async (
-    accountId: string,
-    wireReason: string,
-    idempotencyKey: string,
-    options?: CallOptions,
-  ): Promise<Result<Closure, ClosureError>> => {
-    const operation = 'closeAccount (pre-flight)';
-    const read = await readAccount(accountId, operation, options);
-    if (read.isErr()) return err(read.error);
-    const account = read.value;
-    const decision = decideFromAccount(account);
-    if (decision.kind === 'refuse') {
-      return err(
-        fail(decision.code, `closeAccount refused before sending: ${decision.message}`, {
-          closure: accountClosure(account, { created: false }),
-          details: { preflight: true, category: account.category, state: account.state },
-        }),
-      );
-    }
-    if (decision.kind === 'existing') {
-      // Already PENDING_CLOSE: the close is in J.P. Morgan's hands; sending again would only re-apply restrictions.
-      const existing = await closureWithBalances(account, false, operation, options);
-      if (existing.isErr()) return err(existing.error);
-      const { closure } = existing.value;
-      return closure ? ok(closure) : err(fail('INVALID_RESPONSE', `account ${accountId} has no closure`));
-    }
-    const balances = await readBalances(accountId, operation, options);
-    if (balances.isErr()) return err(balances.error);
-    const blockers = balanceBlockers(balances.value);
-    if (blockers.length > 0) {
-      return err(
-        fail(
-          'NON_ZERO_BALANCE',
-          `closeAccount refused before sending: account ${accountId} has a non-zero balance; closing it now would move it to PENDING_CLOSE with restrictions and answer 400`,
-          { details: { preflight: true, blockers, balances: balances.value } },
-        ),
-      );
-    }
-    return sendClose(accountId, wireReason, true, idempotencyKey, options);
-  };
-
-  // One native async function rather than a chain of ResultAsync steps: this is the hot path
-  // (docs/performance.md).
   const closeAccount = async (
     request: unknown,
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> => {
     const valid = validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' });
     if (valid.isErr()) return err(valid.error);
-    const wireReason = reasons.toProvider(valid.value.reason);
-    if (wireReason.isErr()) return err(wireReason.error);
+    const closureReason = reasons.toProvider(valid.value.reason);
+    if (closureReason.isErr()) return err(closureReason.error);
     const accountId = checkAccountId(valid.value.accountId, 'closeAccount');
     if (accountId.isErr()) return err(accountId.error);
     const idempotencyKey = valid.value.idempotencyKey ?? randomUUID();
-    return preflightEnabled
-      ? preflightThenClose(accountId.value, wireReason.value, idempotencyKey, options)
-      : sendClose(accountId.value, wireReason.value, false, idempotencyKey, options);
+    if (!preflight) {
+      const context = { wasOpen: false, idempotencyKey, pendingCredits: [] };
+      return sendClose(accountId.value, closureReason.value, context, options);
+    }
+    const checked = await runPreflight(reader, accountId.value, options);
+    if (checked.isErr()) return err(checked.error);
+    if (checked.value.kind === 'existing') return ok(checked.value.closure);
+    const context = { wasOpen: true, idempotencyKey, pendingCredits: checked.value.pendingCredits };
+    return sendClose(accountId.value, closureReason.value, context, options);
   };
 
-  const adapter: ClosureAdapter = {
+  const getClosure = async (ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> => {
+    const valid = validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' });
+    if (valid.isErr()) return err(valid.error);
+    const { closureId, accountId: givenAccountId } = valid.value;
+    // closureId is the account id (EP has no closure resource).
+    if (closureId && givenAccountId && closureId !== givenAccountId) {
+      return err(
+        fail(
+          'INVALID_REQUEST',
+          'getClosure: closureId and accountId differ; at Embedded Payments they are the same id',
+        ),
+      );
+    }
+    const accountId = checkAccountId((givenAccountId ?? closureId) as string, 'getClosure');
+    if (accountId.isErr()) return err(accountId.error);
+    const account = await reader.readAccount(accountId.value, 'getClosure', options);
+    if (account.isErr()) return err(account.error);
+    const closure = reader.toClosure(account.value);
+    if (closure) return ok(closure);
+    const { id, state } = account.value;
+    return err(fail('CLOSURE_NOT_FOUND', `account ${id} is ${state}: no closure was requested`, { state }));
+  };
+
+  const listClosures = async (query: unknown) => {
+    const valid = validateInput(listClosuresQuerySchema, query, { provider, operation: 'listClosures' });
+    if (valid.isErr()) return err(valid.error);
+    return err(
+      fail(
+        'OPERATION_NOT_SUPPORTED',
+        'listClosures: Embedded Payments cannot list closures (GET /accounts has no state filter and needs a clientId); use getClosure({ accountId }) per account',
+      ),
+    );
+  };
+
+  return {
     provider,
     capabilities: {
       getClosure: true,
@@ -407,58 +208,11 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
       asyncClosure: true,
       reasons: reasons.supported,
     },
-
-    closeAccount(request, options) {
-      return new ResultAsync(closeAccount(request, options));
-    },
-
-    getClosure(ref, options) {
-      return validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' })
-        .andThen((valid) => {
-          // closureId is the account id (EP has no closure resource).
-          if (valid.closureId && valid.accountId && valid.closureId !== valid.accountId) {
-            return err(
-              fail(
-                'INVALID_REQUEST',
-                'getClosure: closureId and accountId differ; at Embedded Payments they are the same id',
-              ),
-            );
-          }
-          return checkAccountId((valid.accountId ?? valid.closureId) as string, 'getClosure');
-        })
-        .asyncAndThen((accountId) => getAccount(accountId, 'getClosure', options))
-        .andThen((account) => {
-          const closure = accountClosure(account);
-          return closure
-            ? okAsync(closure)
-            : errAsync(
-                fail(
-                  'CLOSURE_NOT_FOUND',
-                  `account ${account.id} is ${account.state}: no closure was requested`,
-                  {
-                    details: { state: account.state },
-                  },
-                ),
-              );
-        });
-    },
-
-    listClosures(query) {
-      return validateInput(listClosuresQuerySchema, query, {
-        provider,
-        operation: 'listClosures',
-      }).asyncAndThen(() =>
-        errAsync(
-          fail(
-            'OPERATION_NOT_SUPPORTED',
-            'listClosures: Embedded Payments cannot list closures (GET /accounts has no state filter and needs a clientId); use getClosure({ accountId }) per account',
-          ),
-        ),
-      );
-    },
-
-    parseWebhook(webhookInput) {
-      return parseEmbeddedPaymentsWebhook(
+    closeAccount: (request, options) => new ResultAsync(closeAccount(request, options)),
+    getClosure: (ref, options) => new ResultAsync(getClosure(ref, options)),
+    listClosures: (query) => new ResultAsync(listClosures(query)),
+    parseWebhook: (webhookInput) =>
+      parseEmbeddedPaymentsWebhook(
         {
           credentials: webhookCredentials,
           credentialHeader: settings.webhookCredentialHeader ?? 'authorization',
@@ -467,10 +221,22 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
           redactor,
         },
         webhookInput,
-      );
-    },
+      ),
   };
-  return adapter;
+}
+
+const fail = (code: ClosureError['code'], message: string, details?: Record<string, unknown>) =>
+  new ClosureError({ code, provider, message, ...(details ? { details } : {}) });
+
+/** Ids are not strictly hex; the v2 path allows at most 34 characters (provider notes §2). */
+function checkAccountId(accountId: string, operation: string): Result<string, ClosureError> {
+  if (accountId.length <= MAX_ACCOUNT_ID_LENGTH) return ok(accountId);
+  const message = `must be at most ${MAX_ACCOUNT_ID_LENGTH} characters`;
+  return err(
+    fail('INVALID_REQUEST', `${operation}: invalid input: accountId ${message}`, {
+      issues: [{ path: 'accountId', message }],
+    }),
+  );
 }
 
 /**
@@ -481,9 +247,3 @@ type CloseOutcome = { accepted: WireCloseResponse } | { readBack: Closure };
 const closeOutcomeSchema: z.ZodType<CloseOutcome> = wireCloseResponseSchema.transform((accepted) => ({
   accepted,
 }));
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}

@@ -6,31 +6,6 @@ import { z } from 'zod';
  * optional fields may be absent or null (docs/providers/embedded-payments.md; provider notes §2–§5).
  */
 
-export const EMBEDDED_PAYMENTS_PROVIDER = 'embedded-payments';
-
-/** Accounts API bases per environment (provider notes §1, the specs' `servers`). */
-export const EMBEDDED_PAYMENTS_BASE_URLS = {
-  v1: {
-    production: 'https://api.payments.jpmorgan.com/embedded/v1',
-    sandbox: 'https://api-sandbox.payments.jpmorgan.com/embedded/v1',
-    mock: 'https://api-mock.payments.jpmorgan.com/embedded/v1',
-  },
-  v2: {
-    production: 'https://api.payments.jpmorgan.com/embedded/v2',
-    sandbox: 'https://api-sandbox.payments.jpmorgan.com/embedded/v2',
-    mock: 'https://api-mock.payments.jpmorgan.com/embedded/v2',
-  },
-} as const;
-
-export const EMBEDDED_PAYMENTS_PRODUCTION_URL_V1 = EMBEDDED_PAYMENTS_BASE_URLS.v1.production;
-export const EMBEDDED_PAYMENTS_SANDBOX_URL_V1 = EMBEDDED_PAYMENTS_BASE_URLS.v1.sandbox;
-export const EMBEDDED_PAYMENTS_MOCK_URL_V1 = EMBEDDED_PAYMENTS_BASE_URLS.v1.mock;
-export const EMBEDDED_PAYMENTS_PRODUCTION_URL_V2 = EMBEDDED_PAYMENTS_BASE_URLS.v2.production;
-export const EMBEDDED_PAYMENTS_SANDBOX_URL_V2 = EMBEDDED_PAYMENTS_BASE_URLS.v2.sandbox;
-export const EMBEDDED_PAYMENTS_MOCK_URL_V2 = EMBEDDED_PAYMENTS_BASE_URLS.v2.mock;
-
-export type EmbeddedPaymentsApiVersion = 'v1' | 'v2';
-
 /** The v2 path allows at most 34 characters; ids are not strictly hex (provider notes §2). */
 export const MAX_ACCOUNT_ID_LENGTH = 34;
 
@@ -45,8 +20,8 @@ export const balancesPath = (accountId: string) => `${accountPath(accountId)}/ba
 
 /**
  * A text field that may be missing: absent stays absent and null stays null, so a parsed payload
- * is still the payload (kept as `raw`); any other type reads as null. One transform step rather
- * than nullish/catch wrappers: accounts are parsed several times per closure (docs/performance.md).
+ * is still the payload (kept as `raw`); any other type reads as null. (Core's `lenientText` turns
+ * absent into null, which would add keys to `raw` that J.P. Morgan never sent.)
  */
 export const optionalText = z.transform((value: unknown): string | null | undefined =>
   typeof value === 'string' || value === null || value === undefined ? value : null,

@@ -1,4 +1,4 @@
-import type { HttpErrorResponse } from '@closekit/core';
+import type { HttpErrorResponse } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
 import errorV1BadRequest from './__fixtures__/error-v1-bad-request.json';
 import errorV2ClientNotFound from './__fixtures__/error-v2-client-not-found.json';
@@ -19,10 +19,10 @@ const response = (status: number, body: unknown, requestId: string | null = null
 
 describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
   it('ends with a catch-all row, so every answer maps', () => {
-    expect(EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1)).toMatchObject({
-      status: null,
-      providerCode: null,
+    // ErrorRule shape (issue 12): a catch-all row sets neither status nor providerCode.
+    expect(EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1)).toEqual({
       code: 'PROVIDER_ERROR',
+      source: expect.any(String),
     });
   });
 
@@ -35,7 +35,9 @@ describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
             ? 599
             : rule.status === '4xx'
               ? 418
-              : 302;
+              : Array.isArray(rule.status)
+                ? (rule.status[0] as number)
+                : 302;
       const body = rule.providerCode
         ? { title: 'x', context: [{ code: rule.providerCode, message: 'm' }] }
         : { title: 'x' };
@@ -43,7 +45,7 @@ describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
     }
   });
 
-  it('finds the closure codes in title, error, context code or message, at any status', () => {
+  it('finds the closure codes in title, error or context code of a 4xx', () => {
     const cases: [number, unknown, string][] = [
       [400, { title: 'ACCOUNT_HAS_NON_ZERO_BALANCE' }, 'NON_ZERO_BALANCE'],
       [409, { title: 'Conflict', error: 'ACCOUNT_ALREADY_CLOSED' }, 'ALREADY_CLOSED'],
@@ -52,14 +54,30 @@ describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
         { title: 'x', context: [{ code: 'OPERATION_NOT_SUPPORTED', message: 'm' }] },
         'OPERATION_NOT_SUPPORTED',
       ],
-      [
-        400,
-        { title: 'x', context: [{ message: 'Failed: ACCOUNT_HAS_NON_ZERO_BALANCE' }] },
-        'NON_ZERO_BALANCE',
-      ],
     ];
     for (const [status, body, code] of cases)
       expect(translateEmbeddedPaymentsError(response(status, body)).code).toBe(code);
+  });
+
+  it('never takes a business code from a message, nor from any field of a 5xx, 401 or 429', () => {
+    // Issue 11: business codes count only from the code fields of a 4xx; status before text.
+    const cases: [number, unknown, string][] = [
+      [
+        400,
+        { title: 'x', context: [{ message: 'Failed: ACCOUNT_HAS_NON_ZERO_BALANCE' }] },
+        'INVALID_REQUEST',
+      ],
+      [500, { title: 'ACCOUNT_HAS_NON_ZERO_BALANCE', error: 'ACCOUNT_ALREADY_CLOSED' }, 'PROVIDER_ERROR'],
+      [503, { title: 'x', context: [{ code: 'ACCOUNT_ALREADY_CLOSED' }] }, 'PROVIDER_UNAVAILABLE'],
+      [502, { error: 'OPERATION_NOT_SUPPORTED' }, 'PROVIDER_UNAVAILABLE'],
+      [401, { error: 'ACCOUNT_ALREADY_CLOSED' }, 'AUTHENTICATION_FAILED'],
+      [429, { context: [{ code: 'ACCOUNT_HAS_NON_ZERO_BALANCE' }] }, 'RATE_LIMITED'],
+    ];
+    for (const [status, body, code] of cases) {
+      const error = translateEmbeddedPaymentsError(response(status, body));
+      expect(error.code).toBe(code);
+      expect(error.httpStatus).toBe(status);
+    }
   });
 
   it('translates the v1 ApiError example', () => {

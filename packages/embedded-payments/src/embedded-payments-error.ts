@@ -1,80 +1,67 @@
-import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
-import { EMBEDDED_PAYMENTS_PROVIDER, type WireError, wireErrorSchema } from './embedded-payments-api';
+import { ClosureError } from '@closekit/core';
+import { type ErrorRule, type HttpErrorResponse, matchErrorRule } from '@closekit/core/adapter';
+import { type WireError, wireErrorSchema } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
+
+/** The shared error-rule shape of `@closekit/core/adapter`, under the name this package exported. */
+export type EmbeddedPaymentsErrorRule = ErrorRule;
+
+const BUSINESS_CODE_SOURCE =
+  'provider notes §5 / [CLOSE] "Error Responses": HTTP status undocumented, counted only from the code fields of a 4xx';
 
 /**
- * One row of the translation table. A row matches when its `providerCode` (if any) is among the
- * codes the error carries and its `status` (if any) matches the HTTP status; the first match wins.
+ * v1 `ApiError` and v2 `ApiErrorV2` -> neutral code (provider notes §5). Status before text: 401,
+ * 408 and 429 say what they say whatever the body carries; the three closure codes count only when
+ * a code field (`title`, `error`, `context[].code`) of a 4xx carries them — a 5xx mentioning one is
+ * still a 5xx. Free-text messages never decide.
  */
-export interface EmbeddedPaymentsErrorRule {
-  /** HTTP status, '4xx'/'5xx' class, or null for any status. */
-  status: number | '4xx' | '5xx' | null;
-  /** Matched against `title`, `error`, every `context[].code` and the text of `context[].message`. */
-  providerCode: string | null;
-  code: ClosureErrorCode;
-  /** Where the row comes from, for docs/providers/embedded-payments.md. */
-  meaning: string;
-}
-
-/**
- * v1 `ApiError` and v2 `ApiErrorV2` -> neutral code (provider notes §5). The three closure codes
- * come first because their HTTP status is undocumented and their position in the body too:
- * they are matched wherever they appear.
- */
-export const EMBEDDED_PAYMENTS_ERROR_TABLE: readonly EmbeddedPaymentsErrorRule[] = [
-  {
-    status: null,
-    providerCode: 'ACCOUNT_HAS_NON_ZERO_BALANCE',
-    code: 'NON_ZERO_BALANCE',
-    meaning: 'balance must be zero; the account may still have moved to PENDING_CLOSE (re-read attached)',
-  },
-  {
-    status: null,
-    providerCode: 'ACCOUNT_ALREADY_CLOSED',
-    code: 'ALREADY_CLOSED',
-    meaning: 'the account is already CLOSED (re-read attached)',
-  },
-  {
-    status: null,
-    providerCode: 'OPERATION_NOT_SUPPORTED',
-    code: 'OPERATION_NOT_SUPPORTED',
-    meaning: 'only LIMITED_DDA and LIMITED_DDA_PAYMENTS accounts can be closed',
-  },
-  { status: 400, providerCode: null, code: 'INVALID_REQUEST', meaning: 'malformed body or invalid field' },
+export const EMBEDDED_PAYMENTS_ERROR_TABLE: readonly ErrorRule[] = [
   {
     status: 401,
-    providerCode: null,
     code: 'AUTHENTICATION_FAILED',
-    meaning: 'client certificate invalid, not uploaded, or for another environment (mTLS)',
+    source: 'provider notes §1 [QA]: client certificate invalid, not uploaded, or for another environment',
   },
-  { status: 403, providerCode: null, code: 'PERMISSION_DENIED', meaning: 'not permitted' },
-  { status: 404, providerCode: null, code: 'ACCOUNT_NOT_FOUND', meaning: 'unknown account id' },
-  { status: 408, providerCode: null, code: 'TIMEOUT', meaning: 'request timeout (not declared)' },
-  { status: 409, providerCode: null, code: 'PROVIDER_ERROR', meaning: 'conflict (not declared)' },
-  { status: 422, providerCode: null, code: 'INVALID_REQUEST', meaning: 'unprocessable (not declared)' },
-  { status: 429, providerCode: null, code: 'RATE_LIMITED', meaning: 'rate limited (not declared)' },
+  { status: 408, code: 'TIMEOUT', source: 'not declared for Accounts: generic request timeout' },
+  { status: 429, code: 'RATE_LIMITED', source: 'not declared for Accounts: generic 429 handling (notes §9)' },
+  {
+    status: '4xx',
+    providerCode: 'ACCOUNT_HAS_NON_ZERO_BALANCE',
+    code: 'NON_ZERO_BALANCE',
+    source: `${BUSINESS_CODE_SOURCE}; the account may still have moved to PENDING_CLOSE (read back)`,
+  },
+  {
+    status: '4xx',
+    providerCode: 'ACCOUNT_ALREADY_CLOSED',
+    code: 'ALREADY_CLOSED',
+    source: `${BUSINESS_CODE_SOURCE}; a close answers Ok, CLOSED, created false`,
+  },
+  {
+    status: '4xx',
+    providerCode: 'OPERATION_NOT_SUPPORTED',
+    code: 'OPERATION_NOT_SUPPORTED',
+    source: `${BUSINESS_CODE_SOURCE}; only LIMITED_DDA and LIMITED_DDA_PAYMENTS accounts close`,
+  },
+  { status: 400, code: 'INVALID_REQUEST', source: 'notes §5: BAD_REQUEST, malformed body or invalid field' },
+  { status: 403, code: 'PERMISSION_DENIED', source: 'notes §5: FORBIDDEN' },
+  { status: 404, code: 'ACCOUNT_NOT_FOUND', source: 'notes §5: NOT_FOUND, unknown account id' },
+  { status: 409, code: 'PROVIDER_ERROR', source: 'not declared: a conflict says nothing about the account' },
+  { status: 422, code: 'INVALID_REQUEST', source: 'not declared: unprocessable request' },
   {
     status: 500,
-    providerCode: null,
     code: 'PROVIDER_ERROR',
-    meaning: 'internal server error; a close is read back before any retry',
+    source: 'notes §5: INTERNAL_SERVER_ERROR; a close is read back before any retry',
   },
   {
     status: 503,
-    providerCode: null,
     code: 'PROVIDER_UNAVAILABLE',
-    meaning: 'service unavailable; a close is read back before any retry',
+    source: 'notes §5: SERVICE_UNAVAILABLE; a close is read back before any retry',
   },
-  {
-    status: '5xx',
-    providerCode: null,
-    code: 'PROVIDER_UNAVAILABLE',
-    meaning: 'gateway errors (502, 504 ...)',
-  },
-  { status: '4xx', providerCode: null, code: 'INVALID_REQUEST', meaning: 'any other client error' },
-  { status: null, providerCode: null, code: 'PROVIDER_ERROR', meaning: 'anything else' },
+  { status: '5xx', code: 'PROVIDER_UNAVAILABLE', source: 'gateway errors (502, 504 ...)' },
+  { status: '4xx', code: 'INVALID_REQUEST', source: 'any other client error' },
+  { code: 'PROVIDER_ERROR', source: 'anything else' },
 ];
 
-/** Every code-like string the error body carries: title, error, context codes, and codes named in messages. */
+/** The error's code fields: `title`, `error` and every `context[].code` (never the messages). */
 export function embeddedPaymentsErrorCodes(body: WireError | null): string[] {
   if (!body) return [];
   const codes: string[] = [];
@@ -93,30 +80,23 @@ function messages(body: WireError | null): string[] {
     .filter((message): message is string => typeof message === 'string' && message.trim() !== '');
 }
 
-function statusMatches(rule: EmbeddedPaymentsErrorRule, status: number): boolean {
-  if (rule.status === null) return true;
-  if (rule.status === '4xx') return status >= 400 && status < 500;
-  if (rule.status === '5xx') return status >= 500 && status < 600;
-  return rule.status === status;
-}
-
-/** The first row of the table that matches, and the provider code it matched on. */
+/** The first row of the EP table that matches, and the provider code it matched on. */
 export function findEmbeddedPaymentsErrorRule(
   status: number,
   body: WireError | null,
-): { rule: EmbeddedPaymentsErrorRule; matchedCode: string | null } {
-  const codes = embeddedPaymentsErrorCodes(body).map((code) => code.toUpperCase());
-  const texts = [...messages(body), body?.title ?? ''].map((text) => text.toUpperCase());
-  for (const rule of EMBEDDED_PAYMENTS_ERROR_TABLE) {
-    if (!statusMatches(rule, status)) continue;
-    if (rule.providerCode === null) return { rule, matchedCode: null };
-    // Where these codes appear is undocumented (provider notes §5): a code field, or inside a message.
-    if (codes.includes(rule.providerCode) || texts.some((text) => text.includes(rule.providerCode ?? ''))) {
-      return { rule, matchedCode: rule.providerCode };
-    }
-  }
-  // The table ends with a catch-all row, so this is unreachable; keep the compiler and readers calm.
-  return { rule: EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1) as EmbeddedPaymentsErrorRule, matchedCode: null };
+): { rule: ErrorRule; matchedCode: string | null } {
+  // EP writes its codes in upper case; compare them so, whatever case a gateway used.
+  const providerCodes = embeddedPaymentsErrorCodes(body).map((code) => code.toUpperCase());
+  const rule =
+    matchErrorRule(EMBEDDED_PAYMENTS_ERROR_TABLE, {
+      status,
+      providerCodes,
+      text: messages(body).join('\n'),
+    }) ??
+    // The table ends with a catch-all row, so this is unreachable; keep the compiler and readers calm.
+    (EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1) as ErrorRule);
+  const wanted = rule.providerCode === undefined ? [] : [rule.providerCode].flat();
+  return { rule, matchedCode: providerCodes.find((code) => wanted.includes(code)) ?? null };
 }
 
 /** A non-2xx answer -> ClosureError, through EMBEDDED_PAYMENTS_ERROR_TABLE. */

@@ -12,7 +12,7 @@ import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
 import closeResponse from './__fixtures__/close-response.json';
 import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
-import type { EmbeddedPaymentsApiVersion } from './embedded-payments-api';
+import type { EmbeddedPaymentsApiVersion } from './embedded-payments-settings';
 
 /**
  * Every request the adapter sends must exist in J.P. Morgan's published OpenAPI files and fit

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import balancesV1 from './__fixtures__/balances-v1.json';
 import balancesV2 from './__fixtures__/balances-v2.json';
+import { balanceBlockers } from './convert-embedded-payments-to-closure';
 import { wireAccountSchema, wireBalancesSchema } from './embedded-payments-api';
-import { balanceBlockers, decideFromAccount } from './embedded-payments-preflight';
+import { decideFromAccount, decideFromBalances } from './embedded-payments-preflight';
 
 const account = (overrides: Record<string, unknown>) =>
   wireAccountSchema.parse({ ...accountV1Open, ...overrides });
@@ -22,11 +23,10 @@ describe('pre-flight decisions', () => {
     }
   });
 
-  it('refuses CLOSED, returns PENDING_CLOSE as existing, refuses other states', () => {
-    expect(decideFromAccount(account({ state: 'CLOSED' }))).toMatchObject({
-      kind: 'refuse',
-      code: 'ALREADY_CLOSED',
-    });
+  it('returns CLOSED and PENDING_CLOSE as existing (whatever the category), refuses other states', () => {
+    // Issue 11 "already closed": a CLOSED account is Ok (created false), no longer ALREADY_CLOSED.
+    expect(decideFromAccount(account({ state: 'CLOSED' }))).toEqual({ kind: 'existing' });
+    expect(decideFromAccount(account({ state: 'CLOSED', category: 'DDA' }))).toEqual({ kind: 'existing' });
     expect(decideFromAccount(account({ state: 'PENDING_CLOSE' }))).toEqual({ kind: 'existing' });
     expect(decideFromAccount(account({ state: 'PENDING_OPEN' }))).toMatchObject({
       kind: 'refuse',
@@ -59,5 +59,48 @@ describe('pre-flight decisions', () => {
           'balance ITAV is 0.01; J.P. Morgan closes the account only at zero: move the funds out (or bring the balance to zero)',
       },
     ]);
+  });
+
+  it('blocks on booked, available and unknown balance types, but not on an expected-only balance', () => {
+    const v2 = (balances: { type: string; amount: string }[]) =>
+      wireBalancesSchema.parse({
+        id: 'a',
+        items: [{ effectiveDate: '2026-01-01', currency: 'USD', balances }],
+      });
+    // Pending credits only: INTERIM_EXPECTED = ledger + pending credits (Accounts 2.0.47).
+    const pendingOnly = decideFromBalances(
+      v2([
+        { type: 'INTERIM_AVAILABLE', amount: '0.00' },
+        { type: 'INTERIM_BOOKED', amount: '0.00' },
+        { type: 'INTERIM_EXPECTED', amount: '75.10' },
+      ]),
+    );
+    expect(pendingOnly).toEqual({
+      kind: 'send',
+      pendingCredits: [
+        {
+          code: 'NON_ZERO_BALANCE',
+          message: expect.stringContaining(
+            'balance INTERIM_EXPECTED is 75.10 USD on 2026-01-01: pending credits only',
+          ),
+        },
+      ],
+    });
+    expect(decideFromBalances(v2([{ type: 'INTERIM_AVAILABLE', amount: '0' }]))).toEqual({
+      kind: 'send',
+      pendingCredits: [],
+    });
+    for (const type of ['INTERIM_AVAILABLE', 'INTERIM_BOOKED', 'SOMETHING_NEW']) {
+      const decision = decideFromBalances(
+        v2([
+          { type, amount: '-3.00' },
+          { type: 'INTERIM_EXPECTED', amount: '9.00' },
+        ]),
+      );
+      expect(decision.kind).toBe('refuse');
+      // Refusals list every non-zero balance, the expected one included.
+      expect(decision.kind === 'refuse' && decision.blockers).toHaveLength(2);
+    }
+    expect(decideFromBalances(wireBalancesSchema.parse(balancesV1)).kind).toBe('refuse');
   });
 });

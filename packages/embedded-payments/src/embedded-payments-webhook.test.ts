@@ -1,11 +1,10 @@
-import { hmacSha256Hex, verifyHmacSha256Hex, type WebhookInput } from '@closekit/core';
+import type { WebhookInput } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
 import accountClosed from './__fixtures__/webhook-account-closed.json';
 import signedAccountClosed from './__fixtures__/webhook-signed-account-closed.json';
-import {
-  createEmbeddedPaymentsAdapter,
-  type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
+import type { EmbeddedPaymentsAdapterSettings } from './embedded-payments-settings';
 
 const TOKEN = 'notification-bearer-token-0001';
 const NEXT_TOKEN = 'notification-bearer-token-0002';
@@ -300,5 +299,43 @@ describe('signed notifications (OAuth format)', () => {
       await adapterFor({ webhookSignatureVerifier: hmacVerifier }).parseWebhook(signed(body))
     )._unsafeUnwrapErr();
     expect(error.code).toBe('WEBHOOK_PAYLOAD_INVALID');
+  });
+});
+
+describe('resourceType decides what a notification is about (issue 11)', () => {
+  it('never turns a notification about another resource into an account closure event', async () => {
+    const adapter = adapterFor({ webhookCredentials: [TOKEN] });
+    // A transaction whose own fields look like a closed account: resourceType says it is not one.
+    for (const resourceType of ['TRANSACTIONS', 'CLIENTS', 'PARTIES', 'RECIPIENTS', undefined]) {
+      const body = {
+        eventId: `e-${resourceType ?? 'none'}`,
+        eventType: 'ACCOUNT_CLOSED',
+        ...(resourceType === undefined ? {} : { resourceType }),
+        resource: JSON.stringify({ id: ACCOUNT_ID, state: 'CLOSED', type: 'LIMITED_DDA' }),
+      };
+      expect((await adapter.parseWebhook(unsigned(body)))._unsafeUnwrapErr()).toMatchObject({
+        code: 'WEBHOOK_PAYLOAD_INVALID',
+        details: { notClosureEvent: true, acknowledge: true, resourceType: resourceType ?? null },
+      });
+    }
+    // The documented value, in any case, still is.
+    const accounts = { ...accountClosed, resourceType: 'accounts' };
+    expect((await adapter.parseWebhook(unsigned(accounts)))._unsafeUnwrap().type).toBe('ACCOUNT_CLOSED');
+  });
+
+  it('reads a signed notification as an account event only when its type names an account', async () => {
+    const adapter = adapterFor({ webhookSignatureVerifier: hmacVerifier });
+    const transaction = {
+      ...signedAccountClosed,
+      notificationType: 'TRANSACTION',
+      notificationSubType: 'TRANSACTION_COMPLETED',
+    };
+    expect((await adapter.parseWebhook(signed(transaction)))._unsafeUnwrapErr()).toMatchObject({
+      code: 'WEBHOOK_PAYLOAD_INVALID',
+      details: { notClosureEvent: true, eventType: 'TRANSACTION/TRANSACTION_COMPLETED' },
+    });
+    expect((await adapter.parseWebhook(signed(signedAccountClosed)))._unsafeUnwrap().type).toBe(
+      'ACCOUNT_CLOSED',
+    );
   });
 });

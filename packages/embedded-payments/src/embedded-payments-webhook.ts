@@ -1,23 +1,27 @@
+import type {
+  ClosureError,
+  ClosureEvent,
+  ClosureEventType,
+  WebhookHeaders,
+  WebhookInput,
+} from '@closekit/core';
 import {
-  type ClosureError,
-  type ClosureEvent,
-  type ClosureEventType,
   checkWebhookSize,
   getHeader,
+  isRecord,
   matchesAnyCredential,
   parseWebhookJson,
   type ReasonMap,
   type Redactor,
-  type WebhookHeaders,
-  type WebhookInput,
   webhookNotAClosureEvent,
   webhookPayloadInvalid,
   webhookSignatureInvalid,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { EMBEDDED_PAYMENTS_PROVIDER, optionalText } from './embedded-payments-api';
-import { mapEmbeddedPaymentsAccountToClosure } from './map-embedded-payments-account-to-closure';
+import { convertEmbeddedPaymentsAccountToClosure } from './convert-embedded-payments-to-closure';
+import { optionalText } from './embedded-payments-api';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /** What a `webhookSignatureVerifier` is given. Header values are as received (first of repeats). */
 export interface EmbeddedPaymentsWebhookVerifierInput {
@@ -50,6 +54,7 @@ export interface EmbeddedPaymentsWebhookSettings {
 
 const provider = EMBEDDED_PAYMENTS_PROVIDER;
 const SIGNATURE_HEADER = 'signature';
+const ACCOUNTS_RESOURCE = 'ACCOUNTS';
 
 const eventIdSchema = z.union([z.string().min(1), z.number().transform(String)]);
 
@@ -99,10 +104,6 @@ function parseAccount(value: unknown): CallbackAccount | null {
   return parsed.success ? parsed.data : null;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Bearer token from `Authorization: Bearer <token>`, or the raw value of a custom header. */
 function presentedCredential(headers: WebhookHeaders, headerName: string): string | null {
   const value = getHeader(headers, headerName);
@@ -137,7 +138,7 @@ export function parseEmbeddedPaymentsWebhook(
     return errAsync(webhookPayloadInvalid(provider, 'parseWebhook needs { rawBody, headers }'));
   }
   const headers: WebhookHeaders =
-    isPlainObject(input.headers) || input.headers instanceof Headers ? input.headers : {};
+    isRecord(input.headers) || input.headers instanceof Headers ? input.headers : {};
   const size = checkWebhookSize(provider, input.rawBody);
   if (size.isErr()) return errAsync(size.error);
   const bytes = size.value;
@@ -191,7 +192,7 @@ export function parseEmbeddedPaymentsWebhook(
     }
     const json = parseWebhookJson(provider, bytes);
     if (json.isErr()) return errAsync(json.error);
-    if (!isPlainObject(json.value))
+    if (!isRecord(json.value))
       return errAsync(webhookPayloadInvalid(provider, 'webhook body is not a JSON object'));
     const body = json.value;
     if ('notificationId' in body) {
@@ -245,7 +246,7 @@ function buildEvent(
     );
   }
   const closure = account.state
-    ? mapEmbeddedPaymentsAccountToClosure(
+    ? convertEmbeddedPaymentsAccountToClosure(
         { id: account.id, state: account.state, closureReason: null, updatedAt: null },
         { reasons: settings.reasons, redactor: settings.redactor, raw: account, initiatedBy: 'unknown' },
       )
@@ -274,6 +275,24 @@ function normaliseCallback(
     );
   }
   const event = parsed.data;
+  // `resourceType` (required; TRANSACTIONS, CLIENTS, PARTIES, REMITTANCE, ACCOUNTS, RECIPIENTS in
+  // EF-1.0.8 `WebhookCallbackEvent`) says what `resource` is: only an ACCOUNTS notification can be
+  // about an account closure, whatever its eventType or resource fields look like.
+  const resourceType = event.resourceType?.trim().toUpperCase() ?? null;
+  if (resourceType !== ACCOUNTS_RESOURCE) {
+    return err(
+      webhookNotAClosureEvent(
+        provider,
+        `notification ${event.eventId} (${event.eventType}) is about resourceType ${event.resourceType ?? '(none)'}, not an account; acknowledge it and ignore it`,
+        {
+          notClosureEvent: true,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          resourceType: event.resourceType ?? null,
+        },
+      ),
+    );
+  }
   // `resource` is a JSON string; fall back to `resourceObject` (the spec's own example is not valid JSON).
   const account = parseAccount(event.resource) ?? parseAccount(event.resourceObject);
   if (!account) {
@@ -298,8 +317,20 @@ function normaliseSigned(
     return err(webhookPayloadInvalid(provider, 'the signed notification has no notificationId'));
   const envelope = parsed.data;
   const declaredType = [envelope.notificationType, envelope.notificationSubType].filter(Boolean).join('/');
+  // The signed format has no resourceType; its type names are undocumented for accounts. Only a
+  // notification whose declared type names an account is read as one (the onboarding samples name
+  // their resource in notificationType), so a transaction or party notification is never a closure.
+  if (!declaredType.toUpperCase().includes('ACCOUNT')) {
+    return err(
+      webhookNotAClosureEvent(
+        provider,
+        `signed notification ${envelope.notificationId} (${declaredType || 'no type'}) is not about an account; acknowledge it and ignore it`,
+        { notClosureEvent: true, eventId: envelope.notificationId, eventType: declaredType || null },
+      ),
+    );
+  }
   // Account-closure payloads of this format are undocumented: take the first account-like object.
-  const candidates = [body.resource, body.resourceObject, ...Object.values(body).filter(isPlainObject)];
+  const candidates = [body.resource, body.resourceObject, ...Object.values(body).filter(isRecord)];
   let account: CallbackAccount | null = null;
   for (const candidate of candidates) {
     const direct = parseAccount(candidate);
@@ -307,7 +338,7 @@ function normaliseSigned(
       account = direct;
       break;
     }
-    if (isPlainObject(candidate) && typeof candidate.accountId === 'string' && candidate.accountId !== '') {
+    if (isRecord(candidate) && typeof candidate.accountId === 'string' && candidate.accountId !== '') {
       account = parseAccount({ ...candidate, id: candidate.accountId });
       if (account) break;
     }
@@ -324,7 +355,7 @@ function normaliseSigned(
     settings,
     body,
     envelope.notificationId,
-    declaredType || 'UNKNOWN',
+    declaredType,
     account,
     envelope.messageCreateTimestamp ?? null,
   );

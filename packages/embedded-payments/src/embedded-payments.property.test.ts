@@ -1,4 +1,5 @@
-import { type ClosureError, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
+import type { ClosureError } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import {
   createScriptedFetch,
   type RecordedRequest,

@@ -1,4 +1,5 @@
-import { ClosureError, hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core';
+import { ClosureError } from '@closekit/core';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '@closekit/core/adapter';
 import {
   assertErrorFreeOfSecrets,
   assertNoSecretLeak,
@@ -12,10 +13,8 @@ import { describe, expect, it } from 'vitest';
 import accountV1Open from './__fixtures__/account-v1-open.json';
 import webhookAccountClosed from './__fixtures__/webhook-account-closed.json';
 import signedAccountClosed from './__fixtures__/webhook-signed-account-closed.json';
-import {
-  createEmbeddedPaymentsAdapter,
-  type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
+import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
+import type { EmbeddedPaymentsAdapterSettings } from './embedded-payments-settings';
 
 /*
  * Security (issue 7): notification credentials never leak from any failure, notifications resist

@@ -1,10 +1,11 @@
+export { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
+export { type AccountBalance, CLOSABLE_ACCOUNT_CATEGORIES } from './embedded-payments-api';
+export { createMtlsFetch, type MtlsFetch, type MtlsFetchSettings } from './embedded-payments-auth';
+export { EMBEDDED_PAYMENTS_ERROR_TABLE, type EmbeddedPaymentsErrorRule } from './embedded-payments-error';
+export { EXPECTED_ONLY_BALANCE_TYPES } from './embedded-payments-preflight';
 export {
-  createEmbeddedPaymentsAdapter,
-  type EmbeddedPaymentsAdapterSettings,
-} from './embedded-payments-adapter';
-export {
-  type AccountBalance,
-  CLOSABLE_ACCOUNT_CATEGORIES,
+  EMBEDDED_PAYMENTS_API_VERSION_ENV,
+  EMBEDDED_PAYMENTS_BASE_URL_ENV,
   EMBEDDED_PAYMENTS_BASE_URLS,
   EMBEDDED_PAYMENTS_MOCK_URL_V1,
   EMBEDDED_PAYMENTS_MOCK_URL_V2,
@@ -13,9 +14,9 @@ export {
   EMBEDDED_PAYMENTS_PROVIDER,
   EMBEDDED_PAYMENTS_SANDBOX_URL_V1,
   EMBEDDED_PAYMENTS_SANDBOX_URL_V2,
+  type EmbeddedPaymentsAdapterSettings,
   type EmbeddedPaymentsApiVersion,
-} from './embedded-payments-api';
-export { EMBEDDED_PAYMENTS_ERROR_TABLE, type EmbeddedPaymentsErrorRule } from './embedded-payments-error';
+} from './embedded-payments-settings';
 export type {
   EmbeddedPaymentsWebhookVerifier,
   EmbeddedPaymentsWebhookVerifierInput,

@@ -1,5 +1,6 @@
-import { type ClosureReason, createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core';
-import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-api';
+import type { ClosureReason } from '@closekit/core';
+import { createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core/adapter';
+import { EMBEDDED_PAYMENTS_PROVIDER } from './embedded-payments-settings';
 
 /**
  * Neutral reason -> EP `closureReason` (provider notes §6). Sent in upper case, as the guide's

@@ -89,7 +89,7 @@ describe.each([
     });
   });
 
-  it('returns an account already PENDING_CLOSE without sending a second close, and refuses a CLOSED one', async () => {
+  it('returns an account already PENDING_CLOSE or CLOSED without sending a second close', async () => {
     const adapter = adapterFor();
     (await adapter.closeAccount({ accountId: 'ep0001', reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrap();
     const again = (
@@ -97,13 +97,14 @@ describe.each([
     )._unsafeUnwrap();
     expect(again).toMatchObject({ state: { unified: 'PENDING' }, created: false, blockers: [] });
     sim.control.service('ep0001');
+    // Issue 11 "already closed": Ok, CLOSED, created false (was ALREADY_CLOSED with the closure attached).
     const closed = (
       await adapter.closeAccount({ accountId: 'ep0001', reason: 'CUSTOMER_REQUEST' })
-    )._unsafeUnwrapErr();
+    )._unsafeUnwrap();
     expect(closed).toMatchObject({
-      code: 'ALREADY_CLOSED',
-      closure: { state: { unified: 'CLOSED', raw: 'CLOSED' }, created: false },
-      details: { preflight: true },
+      closureId: 'ep0001',
+      state: { unified: 'CLOSED', raw: 'CLOSED' },
+      created: false,
     });
     expect(sim.control.counters().requests[CLOSE]).toBe(1);
     expect(sim.control.counters().closures).toEqual({ ep0001: 1 });
@@ -181,18 +182,77 @@ describe.each([
       (await withPreflight.closeAccount({ accountId, reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrapErr().code,
       (await without.closeAccount({ accountId, reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrapErr().code,
     ];
-    expect(await codes('closed01')).toEqual(['ALREADY_CLOSED', 'ALREADY_CLOSED']);
+    // Already closed is Ok, CLOSED, created false on both paths (issue 11; was ALREADY_CLOSED twice).
+    for (const adapter of [withPreflight, without]) {
+      const closed = (
+        await adapter.closeAccount({ accountId: 'closed01', reason: 'CUSTOMER_REQUEST' })
+      )._unsafeUnwrap();
+      expect(closed).toMatchObject({
+        closureId: 'closed01',
+        state: { unified: 'CLOSED', raw: 'CLOSED' },
+        created: false,
+      });
+    }
     expect(await codes('dda0001')).toEqual(['OPERATION_NOT_SUPPORTED', 'OPERATION_NOT_SUPPORTED']);
     expect(await codes('opening1')).toEqual(['OPERATION_NOT_SUPPORTED', 'INVALID_REQUEST']);
-    const closed = (
-      await without.closeAccount({ accountId: 'closed01', reason: 'CUSTOMER_REQUEST' })
-    )._unsafeUnwrapErr();
-    expect(closed).toMatchObject({
-      httpStatus: 400,
-      providerCode: 'ACCOUNT_ALREADY_CLOSED',
-      closure: { state: { unified: 'CLOSED', raw: 'CLOSED' } },
-    });
+    expect(sim.control.counters().requests[CLOSE]).toBe(3);
     expect(sim.control.counters().closures).toEqual({});
+  });
+
+  it('sends the close when only credits are pending, listing them on the closure (v2 INTERIM_EXPECTED)', async () => {
+    sim.control.seedAccounts([{ id: 'incoming1', pendingCredits: 30 }]);
+    const recorder = recordingFetch();
+    const closure = (
+      await adapterFor({ fetch: recorder.fetch }).closeAccount({
+        accountId: 'incoming1',
+        reason: 'CUSTOMER_REQUEST',
+      })
+    )._unsafeUnwrap();
+    expect(closure).toMatchObject({ state: { unified: 'PENDING', raw: 'PENDING_CLOSE' }, created: true });
+    expect(recorder.requests.map((request) => request.method)).toEqual(['GET', 'GET', closeMethod]);
+    // v1 has no expected balance type: nothing to list. v2 lists the pending credits, never silently.
+    expect(closure.blockers.map((blocker) => blocker.message.split(':')[0])).toEqual(
+      version === 'v2' ? ['balance INTERIM_EXPECTED is 30.00 USD on 2026-03-02'] : [],
+    );
+  });
+
+  it('reports a 400 naming no code that still moved a funded account as NON_ZERO_BALANCE with the closure', async () => {
+    await sim.close();
+    sim = await startEmbeddedPaymentsSimulator({
+      seed: 23,
+      now: fixedClock,
+      nonZeroBalanceCode: 'BAD_REQUEST',
+      accounts: [{ id: 'ep0002', balance: 12.5 }],
+    });
+    const error = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: 'ep0002', reason: 'CUSTOMER_REQUEST' })
+    )._unsafeUnwrapErr();
+    expect(error).toMatchObject({
+      code: 'NON_ZERO_BALANCE',
+      httpStatus: 400,
+      providerCode: 'BAD_REQUEST',
+      closure: { closureId: 'ep0002', state: { unified: 'PENDING', raw: 'PENDING_CLOSE' }, created: null },
+    });
+    expect(sim.control.getAccount('ep0002')?.state).toBe('PENDING_CLOSE');
+    expect(sim.control.counters().requests[CLOSE]).toBe(1);
+  });
+
+  it('keeps a 5xx whose body names a business code a 5xx: reads back, then resends once OPEN', async () => {
+    sim.control.injectFaults({
+      match: { method: closeMethod, path: '/accounts/ep0001' },
+      fault: {
+        type: 'status',
+        code: 503,
+        body: { title: 'ACCOUNT_ALREADY_CLOSED', error: 'ACCOUNT_HAS_NON_ZERO_BALANCE' },
+      },
+      times: 1,
+    });
+    const closure = (
+      await adapterFor({ preflight: false }).closeAccount({ accountId: 'ep0001', reason: 'CUSTOMER_REQUEST' })
+    )._unsafeUnwrap();
+    expect(closure).toMatchObject({ closureId: 'ep0001', state: { unified: 'PENDING' }, created: true });
+    expect(sim.control.counters().requests).toMatchObject({ [CLOSE]: 2, [ACCOUNT]: 1 });
+    expect(sim.control.counters().closures).toEqual({ ep0001: 1 });
   });
 
   it('maps an unknown account to ACCOUNT_NOT_FOUND and an open account to CLOSURE_NOT_FOUND', async () => {

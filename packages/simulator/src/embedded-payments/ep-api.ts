@@ -23,6 +23,12 @@ export interface EpApiSettings {
   alreadyClosedStatus: number;
   /** HTTP status of OPERATION_NOT_SUPPORTED (undocumented, §3). */
   notSupportedStatus: number;
+  /**
+   * The code of the 400 a close on a funded account answers (it still moves the account to
+   * PENDING_CLOSE, §3). Where J.P. Morgan puts ACCOUNT_HAS_NON_ZERO_BALANCE is undocumented (§5):
+   * another code (e.g. BAD_REQUEST) models a 400 whose code says nothing yet changed the account.
+   */
+  nonZeroBalanceCode: string;
 }
 
 export const EP_V1_PREFIX = '/embedded/v1';
@@ -193,7 +199,7 @@ export function epApiRoutes(
       case 'non-zero-balance':
         return business(
           400,
-          'ACCOUNT_HAS_NON_ZERO_BALANCE',
+          settings.nonZeroBalanceCode,
           'Account cannot be closed due to an outstanding balance. Account balance must be zero to allow closure.',
         );
       case 'accepted':

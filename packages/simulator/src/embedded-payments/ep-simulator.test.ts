@@ -265,6 +265,41 @@ describe('EP close', () => {
     expect((await closeV1('d')).status).toBe(422);
   });
 
+  it('shows pending credits only in the v2 expected balance; they block neither the close nor servicing', async () => {
+    sim.control.seedAccounts([{ id: 'incoming', pendingCredits: 7.5 }]);
+    expect((await http(`${sim.v2BaseUrl}/accounts/incoming/balances`)).body).toMatchObject({
+      items: [
+        {
+          balances: [
+            { type: 'INTERIM_AVAILABLE', amount: '0.00' },
+            { type: 'INTERIM_BOOKED', amount: '0.00' },
+            { type: 'INTERIM_EXPECTED', amount: '7.5' },
+          ],
+        },
+      ],
+    });
+    expect((await http(`${sim.v1BaseUrl}/accounts/incoming/balances`)).body).toMatchObject({
+      balanceTypes: [
+        { typeCode: 'ITAV', amount: 0 },
+        { typeCode: 'ITBD', amount: 0 },
+      ],
+    });
+    expect((await closeV2('incoming')).status).toBe(202);
+    expect(sim.control.service('incoming').outcome).toBe('closed');
+  });
+
+  it('can answer the funded-account 400 with another code, still moving the account to PENDING_CLOSE', async () => {
+    await sim.close();
+    sim = await startEmbeddedPaymentsSimulator({
+      nonZeroBalanceCode: 'BAD_REQUEST',
+      accounts: [{ id: 'funded', balance: 3 }],
+    });
+    const answer = await closeV1('funded');
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: 'BAD_REQUEST', context: [{ code: 'BAD_REQUEST' }] });
+    expect(sim.control.getAccount('funded')?.state).toBe('PENDING_CLOSE');
+  });
+
   it('does not route PATCH on v1 nor POST on v2 (405 with Allow)', async () => {
     const patchV1 = await http(`${sim.v1BaseUrl}/accounts/ldda0001`, { method: 'PATCH', body: '{}' });
     expect(patchV1.status).toBe(405);

@@ -25,6 +25,12 @@ export interface EmbeddedPaymentsSimulatorOptions extends CommonSimulatorOptions
   alreadyClosedStatus?: number;
   /** HTTP status of OPERATION_NOT_SUPPORTED (undocumented); default 400. */
   notSupportedStatus?: number;
+  /**
+   * Code of the 400 that a close on a funded account answers while still moving it to
+   * PENDING_CLOSE; default `ACCOUNT_HAS_NON_ZERO_BALANCE`. Its placement is undocumented: set
+   * e.g. `BAD_REQUEST` to test clients against a 400 that names nothing yet changed the account.
+   */
+  nonZeroBalanceCode?: string;
   /** Accounts present from the start (and again after `reset`). */
   accounts?: readonly EpAccountSeed[];
 }
@@ -66,6 +72,7 @@ const accountSeedSchema = z.strictObject({
   category: z.string().min(1).optional(),
   state: z.enum(['OPEN', 'PENDING_OPEN', 'PENDING_CLOSE', 'CLOSED']).optional(),
   balance: z.number().finite().optional(),
+  pendingCredits: z.number().finite().min(0).optional(),
   clientId: z
     .string()
     .regex(/^\d{10}$/)
@@ -172,6 +179,7 @@ export async function startEmbeddedPaymentsSimulator(
     routes: epApiRoutes(state, kernel, {
       alreadyClosedStatus: options.alreadyClosedStatus ?? 400,
       notSupportedStatus: options.notSupportedStatus ?? 400,
+      nonZeroBalanceCode: options.nonZeroBalanceCode ?? 'ACCOUNT_HAS_NON_ZERO_BALANCE',
     }),
     controlRoutes,
     errorResponse: (status, request) =>

@@ -9,8 +9,14 @@ export interface EpAccountSeed {
   category?: string;
   /** `OPEN` (default), `PENDING_OPEN`, `PENDING_CLOSE` or `CLOSED`. */
   state?: string;
-  /** USD, shown for every balance type; default 0. */
+  /** USD, shown for every booked and available balance type; default 0. */
   balance?: number;
+  /**
+   * Credits on their way (default 0): v2 `INTERIM_EXPECTED` = ledger + pending credits (Accounts
+   * 2.0.47) shows `balance + pendingCredits`; v1 has no expected type. They do not block a close
+   * (the booked balance decides, as J.P. Morgan's "balance must be zero" reads) nor the servicing step.
+   */
+  pendingCredits?: number;
   /** 10 digits; generated when absent. */
   clientId?: string;
   label?: string;
@@ -53,6 +59,7 @@ export class EpState {
       state: seed.state ?? 'OPEN',
       category: seed.category ?? 'LIMITED_DDA',
       balance: seed.balance ?? 0,
+      pendingCredits: seed.pendingCredits ?? 0,
       currency: seed.currency ?? 'USD',
       closureReason: seed.closureReason ?? null,
       accountNumber: seed.accountNumber ?? `2000${this.kernel.ids.digits(10)}`,
@@ -70,6 +77,7 @@ export class EpState {
     if (patch.category !== undefined) account.category = patch.category;
     if (patch.state !== undefined) account.state = patch.state;
     if (patch.balance !== undefined) account.balance = patch.balance;
+    if (patch.pendingCredits !== undefined) account.pendingCredits = patch.pendingCredits;
     if (patch.clientId !== undefined) account.clientId = patch.clientId;
     if (patch.label !== undefined) account.label = patch.label;
     if (patch.currency !== undefined) account.currency = patch.currency;

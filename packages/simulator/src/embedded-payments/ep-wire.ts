@@ -19,8 +19,10 @@ export interface EpAccount {
   label: string;
   state: string;
   category: string;
-  /** Every balance type reports this amount (USD). */
+  /** Every booked and available balance type reports this amount (USD). */
   balance: number;
+  /** Added to `balance` in v2 `INTERIM_EXPECTED` only. */
+  pendingCredits: number;
   currency: string;
   closureReason: string | null;
   accountNumber: string;
@@ -107,7 +109,7 @@ export function toWireBalances(
         balances: [
           { type: 'INTERIM_AVAILABLE', amount },
           { type: 'INTERIM_BOOKED', amount },
-          { type: 'INTERIM_EXPECTED', amount },
+          { type: 'INTERIM_EXPECTED', amount: formatAmount(account.balance + account.pendingCredits) },
         ],
       },
     ],
