@@ -1,8 +1,8 @@
 export {
-  deriveUdara360IdempotencyMaterial,
   INSTRUMENT_NUMBER_MAX_LENGTH,
   REQUEST_REFERENCE_MAX_LENGTH,
-  type Udara360IdempotencyMaterial,
+  type Udara360PostingReferences,
+  udara360ReferencePrefix,
 } from './convert-to-udara360-close-request';
 export {
   UDARA360_ACCOUNT_STATUSES,
@@ -19,6 +19,7 @@ export {
   type Udara360StatusCodeEntry,
 } from './udara360-error';
 export {
+  UDARA360_BASE_URL_ENV,
   UDARA360_CLIENT_ID_ENV,
   UDARA360_CLIENT_SECRET_ENV,
   UDARA360_LIVE_BASE_URL,

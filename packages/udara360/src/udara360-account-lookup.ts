@@ -1,7 +1,11 @@
 import { type CallOptions, ClosureError, type HttpErrorResponse, type HttpTransport } from '@closekit/core';
 import { err, ok, type Result } from 'neverthrow';
 import { type MappedAccountStatus, mapUdara360AccountStatus } from './map-udara360-account-status';
-import { accountSearchResponseSchema, type Udara360AccountRecord } from './udara360-api';
+import {
+  accountSearchResponseSchema,
+  balanceResponseSchema,
+  type Udara360AccountRecord,
+} from './udara360-api';
 import type { AuthorizeFunction } from './udara360-auth';
 import { translateUdara360StatusCode } from './udara360-error';
 
@@ -101,6 +105,96 @@ export function createAccountReader(settings: AccountReaderSettings): AccountRea
         status: mapUdara360AccountStatus(record.accountStatus),
         record,
       };
+    });
+  };
+}
+
+/**
+ * The balance read of the pre-flight ([BAL]: `GET /api/account/v1/getbyaccountnumber?AccountNumber=`
+ * returns ledgerBalance, availableBalance, withdrawableBalance and lienAmount, in kobo).
+ */
+export const ACCOUNT_BALANCE_PATH = '/api/account/v1/getbyaccountnumber';
+
+/** The balances that block a close, in kobo, as numbers. */
+export interface Udara360Balances {
+  ledgerBalance: number;
+  availableBalance: number;
+  lienAmount: number;
+  /** Not required by the rule, but a non-zero value blocks too when present. */
+  withdrawableBalance: number | null;
+}
+
+const amount = (value: unknown): number | null => {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : null;
+};
+
+export type BalanceReader = (
+  accountNumber: string,
+  options?: CallOptions,
+) => Promise<Result<Udara360Balances, ClosureError>>;
+
+/**
+ * Reads one account's balances. A balance that is missing or not a number is INVALID_RESPONSE:
+ * the pre-flight must never take "could not read" for "zero".
+ */
+export function createBalanceReader(settings: AccountReaderSettings): BalanceReader {
+  const { provider, transport } = settings;
+  return async (accountNumber, options) => {
+    const answer = await transport.send(
+      {
+        operation: 'readBalance',
+        method: 'GET',
+        path: ACCOUNT_BALANCE_PATH,
+        query: { AccountNumber: accountNumber },
+        responseSchema: balanceResponseSchema,
+        retryMode: 'safe',
+        authorize: settings.authorizer(),
+        translateError: settings.translateError,
+        interpret: (data, response) =>
+          data.ok
+            ? ok(data)
+            : err(
+                translateUdara360StatusCode({
+                  provider,
+                  operation: 'readBalance',
+                  statusCode: data.statusCode,
+                  message: data.message === null ? null : transport.redactor.text(data.message),
+                  httpStatus: response.status,
+                }),
+              ),
+      },
+      options,
+    );
+    if (answer.isErr()) return err(answer.error);
+    const { data } = answer.value;
+    if (!data.ok)
+      return err(new ClosureError({ code: 'PROVIDER_ERROR', provider, message: 'readBalance failed' }));
+    const fields = data.balances;
+    const ledgerBalance = amount(fields.ledgerBalance);
+    const availableBalance = amount(fields.availableBalance);
+    const lienAmount = amount(fields.lienAmount);
+    if (ledgerBalance === null || availableBalance === null || lienAmount === null) {
+      return err(
+        new ClosureError({
+          code: 'INVALID_RESPONSE',
+          provider,
+          message:
+            'readBalance: the answer lacks a numeric ledgerBalance, availableBalance or lienAmount, so the pre-flight cannot confirm the account is empty; nothing was sent',
+          httpStatus: answer.value.status,
+          details: {
+            ledgerBalance: fields.ledgerBalance ?? null,
+            availableBalance: fields.availableBalance ?? null,
+            lienAmount: fields.lienAmount ?? null,
+          },
+        }),
+      );
+    }
+    return ok({
+      ledgerBalance,
+      availableBalance,
+      lienAmount,
+      withdrawableBalance: amount(fields.withdrawableBalance),
     });
   };
 }

@@ -6,26 +6,26 @@ import {
   ClosureError,
   createHttpTransport,
   type HttpErrorResponse,
-  parseSettingsOrThrow,
   type ReconcileOutcome,
-  settingOrEnv,
 } from '@closekit/core';
-import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import type { z } from 'zod';
-import { convertToUdara360CloseRequest } from './convert-to-udara360-close-request';
+import {
+  convertToUdara360CloseRequest,
+  createUdara360PostingReferences,
+  type Udara360PostingReferences,
+} from './convert-to-udara360-close-request';
 import { createUdara360ReasonMap } from './map-udara360-closure-reason';
-import { type AccountReadBack, createAccountReader } from './udara360-account-lookup';
+import { createAccountReader, createBalanceReader, type Udara360Balances } from './udara360-account-lookup';
 import { normalizeStatusCode, postingResponseSchema, type Udara360PostingResponse } from './udara360-api';
 import { createUdara360Auth } from './udara360-auth';
 import { type ClosureReasonSent, closureFromAccount, closureFromPosting } from './udara360-closure';
 import { translateUdara360HttpError, translateUdara360StatusCode } from './udara360-error';
+import { createUdara360ReadBack, type SentClose, unreadableStatus } from './udara360-read-back';
 import {
-  UDARA360_CLIENT_ID_ENV,
-  UDARA360_CLIENT_SECRET_ENV,
+  resolveUdara360Settings,
   UDARA360_PROVIDER,
-  UDARA360_TEST_BASE_URL,
   type Udara360AdapterSettings,
-  udara360SettingsSchema,
 } from './udara360-settings';
 import { parseUdara360Webhook } from './udara360-webhook';
 import {
@@ -58,16 +58,15 @@ const closeOutcomeSchema: z.ZodType<CloseOutcome> = postingResponseSchema.transf
  * tools): every operation that needs them fails with AUTHENTICATION_FAILED before any request.
  */
 export function createUdara360Adapter(input: Udara360AdapterSettings = {}): ClosureAdapter {
-  const settings = parseSettingsOrThrow(udara360SettingsSchema, input, UDARA360_PROVIDER);
+  const settings = resolveUdara360Settings(input);
   const provider = UDARA360_PROVIDER;
-  const clientId = settingOrEnv(settings.clientId, UDARA360_CLIENT_ID_ENV);
-  const clientSecret = settingOrEnv(settings.clientSecret, UDARA360_CLIENT_SECRET_ENV);
+  const { clientId, clientSecret } = settings;
   const reasons = createUdara360ReasonMap(provider, settings.reasonMap);
 
   let tokens: () => string[] = () => [];
   const transport = createHttpTransport({
     provider,
-    baseUrl: settings.baseUrl ?? UDARA360_TEST_BASE_URL,
+    baseUrl: settings.baseUrl,
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
     maxRetries: settings.maxRetries,
@@ -79,34 +78,11 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
   const translateError = (response: HttpErrorResponse) => translateUdara360HttpError(provider, response);
   const auth = createUdara360Auth({ provider, transport, clientId, clientSecret, translateError });
   tokens = auth.tokens;
-  const readAccount = createAccountReader({
-    provider,
-    transport,
-    authorizer: auth.authorizer,
-    translateError,
-  });
-
-  /** A read-back that cannot tell (unknown status) is an error, never "not closed". */
-  const unreadableStatus = (account: Extract<AccountReadBack, { kind: 'found' }>) =>
-    new ClosureError({
-      code: 'INVALID_RESPONSE',
-      provider,
-      message: `readAccount: accountStatus ${JSON.stringify(account.status.raw)} is not one of the documented values 1-7`,
-      details: { accountStatus: account.status.raw },
-    });
-
-  const outcomeUnknown = (original: ClosureError, cause: ClosureError) =>
-    new ClosureError({
-      code: 'OUTCOME_UNKNOWN',
-      provider,
-      message: `closeAccount may or may not have been applied (${original.code}) and reading the account back could not tell; reconcile with getClosure before trying again`,
-      retryable: false,
-      httpStatus: original.httpStatus,
-      providerCode: original.providerCode,
-      requestId: original.requestId,
-      details: { original: original.toJSON(), readBack: cause.toJSON() },
-      cause,
-    });
+  const readerSettings = { provider, transport, authorizer: auth.authorizer, translateError };
+  const readAccount = createAccountReader(readerSettings);
+  const readBalance = createBalanceReader(readerSettings);
+  const readBack = createUdara360ReadBack({ provider, readAccount, redactor: transport.redactor });
+  const oneAtATime = createAccountQueue();
 
   /** Failures that could hide an applied closure: a duplicate, a general error, an unreadable 2xx. */
   const needsConfirmation = (error: ClosureError) => {
@@ -122,54 +98,45 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
   };
 
   async function sendClose(
-    accountNumber: string,
-    reason: ClosureReasonSent & { raw: string },
-    idempotencyKey: string,
+    { accountNumber, reason, idempotencyKey }: ValidClose,
     options: CallOptions | undefined,
   ): Promise<Result<Closure, ClosureError>> {
-    const wire = convertToUdara360CloseRequest({ accountNumber, closureReason: reason.raw, idempotencyKey });
-    const { instrumentNumber } = wire.material;
-    const closedByReadBack = (account: Extract<AccountReadBack, { kind: 'found' }>) =>
-      closureFromAccount({
-        provider,
-        account,
-        closureId: instrumentNumber,
-        reason,
-        created: null,
-        redactor: transport.redactor,
-      });
+    const sent: SentClose = { accountNumber, reason, postings: [] };
+    // Fresh references on every request (convert-to-udara360-close-request.ts says why): the
+    // header is made per attempt, and the body takes the same attempt's instrumentNumber.
+    const current = () => sent.postings[sent.postings.length - 1];
+    const wire = (references: Udara360PostingReferences) =>
+      convertToUdara360CloseRequest({ accountNumber, closureReason: reason.raw, references });
 
-    // §7.4: after an unknown outcome, Closed -> success without a replay; verifiably open (or a
-    // well-formed "no such account") -> the transport may replay the same request; anything
-    // else -> the transport answers OUTCOME_UNKNOWN.
-    const reconcile = (): ResultAsync<ReconcileOutcome<CloseOutcome>, ClosureError> =>
-      new ResultAsync(readAccount(accountNumber, options)).andThen((readBack) => {
-        if (readBack.kind === 'not-found' || readBack.status.kind === 'open')
-          return ok({ applied: false as const });
-        if (readBack.status.kind === 'unknown') return err(unreadableStatus(readBack));
-        return ok({ applied: true as const, value: { readBack: closedByReadBack(readBack) } });
-      });
-
-    // A failure that may hide an applied closure is confirmed by one read, never replayed.
-    const confirm = async (error: ClosureError): Promise<Result<Closure, ClosureError>> => {
-      const read = await readAccount(accountNumber, options);
-      if (read.isErr()) return err(outcomeUnknown(error, read.error));
-      const readBack = read.value;
-      if (readBack.kind === 'not-found' || readBack.status.kind === 'open') return err(error);
-      if (readBack.status.kind === 'unknown') return err(outcomeUnknown(error, unreadableStatus(readBack)));
-      return ok(closedByReadBack(readBack));
-    };
-
-    const sent = await transport.send(
+    const result = await transport.send(
       {
         operation: 'closeAccount',
         method: 'POST',
         path: CLOSE_ACCOUNT_PATH,
-        headers: wire.headers,
-        json: wire.body,
+        json: {},
+        perAttemptHeaders: () => {
+          const references = createUdara360PostingReferences(idempotencyKey);
+          sent.postings.push(references);
+          return wire(references).headers;
+        },
+        prepare: (request) => {
+          const references = current();
+          return references ? { ...request, body: JSON.stringify(wire(references).body) } : request;
+        },
         responseSchema: closeOutcomeSchema,
+        // §7.3: never resend without a read-back that showed the close was not applied.
         retryMode: 'reconcile',
-        reconcile,
+        reconcile: () =>
+          new ResultAsync(
+            readBack
+              .reconcile(sent, options)
+              .then((read) =>
+                read.map(
+                  (outcome): ReconcileOutcome<CloseOutcome> =>
+                    outcome.applied ? { applied: true, value: { readBack: outcome.value } } : outcome,
+                ),
+              ),
+          ),
         idempotencyKey,
         authorize: auth.authorizer(),
         translateError,
@@ -192,51 +159,102 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
       },
       options,
     );
-    if (sent.isErr()) return needsConfirmation(sent.error) ? confirm(sent.error) : err(sent.error);
-    const { data } = sent.value;
+    if (result.isErr()) {
+      return needsConfirmation(result.error)
+        ? readBack.confirm(result.error, sent, options)
+        : err(result.error);
+    }
+    const { data } = result.value;
     if (!('posting' in data)) return ok(data.readBack);
     return ok(
       closureFromPosting({
         provider,
         accountNumber,
         posting: data.posting,
-        instrumentNumber,
         reason,
         redactor: transport.redactor,
       }),
     );
   }
 
-  // One native async function rather than a chain of ResultAsync steps: this is the hot path
-  // (docs/performance.md).
+  /**
+   * §7.1 pre-flight. The status read always runs: an account already Closed is answered from it
+   * (created: false) and nothing is sent, which also answers a repeated call with the same key.
+   * The balance read runs unless `preflight: false`: closure is irreversible ([PORTAL]) and
+   * Udara360 documents no refusal of a funded account, so a funded one is refused here.
+   */
   async function closeAccount(
-    { accountNumber, reason, idempotencyKey }: ValidClose,
+    close: ValidClose,
     options: CallOptions | undefined,
   ): Promise<Result<Closure, ClosureError>> {
-    // §7.2 / §9: read the account first. An account already Closed is answered from the
-    // read (created: false) and nothing is sent: closing twice is irreversible territory
-    // whose answer Udara360 does not document, and it also answers a caller retrying after
-    // OUTCOME_UNKNOWN. An unreadable status stops here: its outcome could not be confirmed.
+    const { accountNumber } = close;
     const read = await readAccount(accountNumber, options);
     if (read.isErr()) return err(read.error);
-    const readBack = read.value;
-    if (readBack.kind === 'not-found') {
+    const account = read.value;
+    if (account.kind === 'not-found') {
       return err(
         new ClosureError({
           code: 'ACCOUNT_NOT_FOUND',
           provider,
           message: `closeAccount: Udara360 has no account ${accountNumber}; nothing was sent`,
-          providerCode: readBack.providerCode,
+          providerCode: account.providerCode,
         }),
       );
     }
-    if (readBack.status.kind === 'unknown') return err(unreadableStatus(readBack));
-    if (readBack.status.kind === 'closed') {
-      return ok(
-        closureFromAccount({ provider, account: readBack, created: false, redactor: transport.redactor }),
+    if (account.status.kind === 'unknown') return err(unreadableStatus(provider, account));
+    if (account.status.kind === 'closed') {
+      return ok(closureFromAccount({ provider, account, created: false, redactor: transport.redactor }));
+    }
+    if (settings.preflight) {
+      const balances = await readBalance(accountNumber, options);
+      if (balances.isErr()) return err(balances.error);
+      const funded = fundedBalances(balances.value);
+      if (funded.length > 0) {
+        return err(
+          new ClosureError({
+            code: 'NON_ZERO_BALANCE',
+            provider,
+            message: `closeAccount: account ${accountNumber} still holds funds (${funded.map(([name, value]) => `${name} ${value}`).join(', ')}, in kobo); closure is irreversible, so nothing was sent. Move the funds and release liens first, or set preflight: false if you handle balances yourself`,
+            retryable: false,
+            details: { balances: balances.value },
+          }),
+        );
+      }
+    }
+    return sendClose(close, options);
+  }
+
+  /** The closure of an account, read from its status (§4): Closed, or CLOSURE_NOT_FOUND. */
+  async function getClosure(
+    accountNumber: string,
+    options: CallOptions | undefined,
+  ): Promise<Result<Closure, ClosureError>> {
+    const read = await readAccount(accountNumber, options);
+    if (read.isErr()) return err(read.error);
+    const account = read.value;
+    if (account.kind === 'not-found') {
+      return err(
+        new ClosureError({
+          code: 'CLOSURE_NOT_FOUND',
+          provider,
+          message: `getClosure: Udara360 has no account ${accountNumber}`,
+          providerCode: account.providerCode,
+          details: { accountFound: false },
+        }),
       );
     }
-    return sendClose(accountNumber, reason, idempotencyKey, options);
+    if (account.status.kind === 'unknown') return err(unreadableStatus(provider, account));
+    if (account.status.kind === 'open') {
+      return err(
+        new ClosureError({
+          code: 'CLOSURE_NOT_FOUND',
+          provider,
+          message: `getClosure: account ${accountNumber} is not closed (accountStatus ${account.status.raw}, ${account.status.label})`,
+          details: { accountFound: true, accountStatus: account.status.raw, label: account.status.label },
+        }),
+      );
+    }
+    return ok(closureFromAccount({ provider, account, created: null, redactor: transport.redactor }));
   }
 
   const adapter: ClosureAdapter = {
@@ -263,63 +281,18 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
       } catch (cause) {
         return errAsync(unexpected('closeAccount', cause));
       }
-      return valid.isOk() ? new ResultAsync(closeAccount(valid.value, options)) : errAsync(valid.error);
+      if (valid.isErr()) return errAsync(valid.error);
+      const close = valid.value;
+      return new ResultAsync(oneAtATime(close.accountNumber, () => closeAccount(close, options)));
     },
 
     getClosure(ref, options) {
-      try {
-        return validateUdara360ClosureRef(ref, provider).asyncAndThen((valid) => {
-          if (valid.accountId === undefined) {
-            return errAsync(
-              new ClosureError({
-                code: 'OPERATION_NOT_SUPPORTED',
-                provider,
-                message:
-                  'getClosure: Udara360 cannot look a closure up by its reference; pass the accountId (account number)',
-              }),
-            );
-          }
-          const accountNumber = valid.accountId;
-          return new ResultAsync(readAccount(accountNumber, options)).andThen((readBack) => {
-            if (readBack.kind === 'not-found') {
-              return errAsync(
-                new ClosureError({
-                  code: 'CLOSURE_NOT_FOUND',
-                  provider,
-                  message: `getClosure: Udara360 has no account ${accountNumber}`,
-                  providerCode: readBack.providerCode,
-                  details: { accountFound: false },
-                }),
-              );
-            }
-            if (readBack.status.kind === 'unknown') return errAsync(unreadableStatus(readBack));
-            if (readBack.status.kind === 'open') {
-              return errAsync(
-                new ClosureError({
-                  code: 'CLOSURE_NOT_FOUND',
-                  provider,
-                  message: `getClosure: account ${accountNumber} is not closed (accountStatus ${readBack.status.raw}, ${readBack.status.label})`,
-                  details: {
-                    accountFound: true,
-                    accountStatus: readBack.status.raw,
-                    label: readBack.status.label,
-                  },
-                }),
-              );
-            }
-            return okAsync(
-              closureFromAccount({
-                provider,
-                account: readBack,
-                created: null,
-                redactor: transport.redactor,
-              }),
-            );
-          });
-        });
-      } catch (cause) {
-        return errAsync(unexpected('getClosure', cause));
-      }
+      const valid = validateUdara360ClosureRef(ref, provider);
+      if (valid.isErr()) return errAsync(valid.error);
+      // closureId is the account number (udara360-closure.ts): either names the account.
+      const accountNumber = valid.value.closureId ?? valid.value.accountId;
+      if (accountNumber === undefined) return errAsync(unexpected('getClosure', 'no account number'));
+      return new ResultAsync(getClosure(accountNumber, options));
     },
 
     listClosures(query) {
@@ -351,4 +324,34 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     });
 
   return adapter;
+}
+
+/** The balances that block a close: ledger, available, lien (and withdrawable when sent) not zero. */
+function fundedBalances(balances: Udara360Balances): [string, number][] {
+  const entries: [string, number | null][] = [
+    ['ledgerBalance', balances.ledgerBalance],
+    ['availableBalance', balances.availableBalance],
+    ['withdrawableBalance', balances.withdrawableBalance],
+    ['lienAmount', balances.lienAmount],
+  ];
+  return entries.filter((entry): entry is [string, number] => entry[1] !== null && entry[1] !== 0);
+}
+
+/**
+ * Runs closes of the same account one after another within this adapter: two concurrent calls
+ * could otherwise both read "open" and both send. The second then finds the account Closed
+ * and answers created: false.
+ */
+function createAccountQueue() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(accountNumber: string, run: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(accountNumber) ?? Promise.resolve();
+    const current = previous.then(run, run);
+    tails.set(accountNumber, current);
+    try {
+      return await current;
+    } finally {
+      if (tails.get(accountNumber) === current) tails.delete(accountNumber);
+    }
+  };
 }

@@ -135,6 +135,47 @@ export const accountSearchResponseSchema = z
     return { status, message, statusCode, records: accountRecords(data) };
   });
 
+// --- GET /api/account/v1/getbyaccountnumber?AccountNumber= ([BAL], §4) -------------------------
+
+/** The balance fields the pre-flight reads; amounts in kobo ([PM]), numbers or numeric strings. */
+const balanceFieldsSchema = z.looseObject({
+  accountNumber: numberLike.nullish(),
+  ledgerBalance: numberLike.nullish(),
+  availableBalance: numberLike.nullish(),
+  withdrawableBalance: numberLike.nullish(),
+  lienAmount: numberLike.nullish(),
+});
+export type Udara360BalanceFields = z.infer<typeof balanceFieldsSchema>;
+
+export type Udara360BalanceAnswer =
+  | { ok: true; balances: Udara360BalanceFields }
+  | { ok: false; message: string | null; statusCode: string | null };
+
+/**
+ * The balance answer: the fields inside the `{status, message, data}` envelope, or at top level
+ * (the envelope is not shown on [BAL]); a `status: false` envelope is a failure answer.
+ */
+export const balanceResponseSchema = z.unknown().transform((wire, context): Udara360BalanceAnswer => {
+  if (!isRecordLike(wire)) {
+    context.addIssue({ code: 'custom', message: 'expected a JSON object' });
+    return z.NEVER;
+  }
+  const data = isRecordLike(wire.data) ? wire.data : undefined;
+  if (wire.status === false) {
+    return {
+      ok: false,
+      message: typeof wire.message === 'string' ? wire.message : null,
+      statusCode: normalizeStatusCode(data?.statusCode),
+    };
+  }
+  const fields = balanceFieldsSchema.safeParse(data ?? wire);
+  if (!fields.success) {
+    context.addIssue({ code: 'custom', message: 'the balance fields are neither numbers nor strings' });
+    return z.NEVER;
+  }
+  return { ok: true, balances: fields.data };
+});
+
 // --- 4xx / 5xx error bodies ([RESP], §5) ------------------------------------------------------
 
 const errorItemSchema = z.looseObject({

@@ -1,4 +1,5 @@
 import { type Closure, type ClosureReason, createClosure, type Redactor } from '@closekit/core';
+import type { Udara360PostingReferences } from './convert-to-udara360-close-request';
 import type { AccountReadBack } from './udara360-account-lookup';
 import type { Udara360PostingResponse } from './udara360-api';
 
@@ -7,24 +8,25 @@ export interface ClosureReasonSent {
   raw: string | null;
 }
 
-/**
- * The closure a successful closeaccount posting created ("00", §2-§3: synchronous, no
- * intermediate state). closureId is Udara's posting reference; the echoed or sent
- * instrumentNumber stands in when no reference is returned.
+/*
+ * closureId is the account number on every path (providers/udara360.md §4): Udara360 keeps no
+ * closure record that can be read, only the account's status, so the account number is the one
+ * handle that the "00" answer, a read-back after a timeout and getClosure can all produce, and
+ * that getClosure({ closureId }) can resolve. An account closes once and for good (§3), so it
+ * names its closure uniquely. The posting's referenceNumber and instrumentNumber stay in `raw`.
  */
+
+/** The closure a successful closeaccount posting created ("00", §2-§3: synchronous, no intermediate state). */
 export function closureFromPosting(input: {
   provider: string;
   accountNumber: string;
   posting: Udara360PostingResponse;
-  instrumentNumber: string;
   reason: ClosureReasonSent;
   redactor: Redactor;
 }): Closure {
-  const data = input.posting.data;
-  const closureId = data?.referenceNumber?.trim() || data?.instrumentNumber?.trim() || input.instrumentNumber;
   return createClosure({
     provider: input.provider,
-    closureId,
+    closureId: input.accountNumber,
     accountId: input.accountNumber,
     state: { unified: 'CLOSED', raw: '00' },
     reason: input.reason,
@@ -35,31 +37,31 @@ export function closureFromPosting(input: {
 }
 
 /**
- * A closure established by reading the account (accountStatus Closed). Udara360 keeps no
- * closure record that can be read (§4), so what the closure is called depends on what we know:
- * - after this call sent a close whose answer was lost: the instrumentNumber it sent, reason as
- *   sent, `created: null` (the read-back cannot tell whose posting closed it);
- * - otherwise (getClosure, an account found Closed before sending): the account number, which
- *   names the closure uniquely since an account closes once and for good; no reason, initiator
- *   unknown (a portal operator may have closed it).
+ * A closure established by reading the account (accountStatus Closed):
+ * - after this call sent a close whose answer was lost or unclear (`sent` given): reason as sent,
+ *   initiated by the partner, `created: null` (the read cannot tell whose posting closed it);
+ * - otherwise (getClosure, an account found Closed before sending): no reason, initiator unknown
+ *   (a portal operator may have closed it, [PORTAL]).
  */
 export function closureFromAccount(input: {
   provider: string;
   account: Extract<AccountReadBack, { kind: 'found' }>;
-  closureId?: string;
-  reason?: ClosureReasonSent;
+  sent?: { reason: ClosureReasonSent; postings: readonly Udara360PostingReferences[] };
   created: boolean | null;
   redactor: Redactor;
 }): Closure {
-  const ours = input.closureId !== undefined;
+  const { sent } = input;
   return createClosure({
     provider: input.provider,
-    closureId: input.closureId ?? input.account.accountNumber,
+    closureId: input.account.accountNumber,
     accountId: input.account.accountNumber,
     state: { unified: 'CLOSED', raw: input.account.status.raw },
-    reason: input.reason ?? { unified: null, raw: null },
-    initiatedBy: ours ? 'partner' : 'unknown',
+    reason: sent?.reason ?? { unified: null, raw: null },
+    initiatedBy: sent ? 'partner' : 'unknown',
     created: input.created,
-    raw: { account: input.redactor.value(input.account.record) },
+    raw: {
+      account: input.redactor.value(input.account.record),
+      ...(sent ? { postings: sent.postings.map((posting) => ({ ...posting })) } : {}),
+    },
   });
 }

@@ -31,7 +31,9 @@ describe('UDARA360_STATUS_CODE_TABLE', () => {
     expect(UDARA360_STATUS_CODE_TABLE['09']!.code).toBe('INVALID_REQUEST');
     expect(UDARA360_STATUS_CODE_TABLE['25']!.code).toBe('ACCOUNT_NOT_FOUND');
     expect(UDARA360_STATUS_CODE_TABLE['26']!.code).toBe('DUPLICATE_REQUEST');
-    expect(UDARA360_STATUS_CODE_TABLE['51']!.code).toBe('NON_ZERO_BALANCE');
+    // 51 is "Insufficient Balance" ([CODES]) and nothing more: never taken for "funds left".
+    expect(UDARA360_STATUS_CODE_TABLE['51']!.code).toBe('PROVIDER_ERROR');
+    expect(UDARA360_STATUS_CODE_TABLE['51']!.meaning).toBe('Insufficient Balance');
     expect(UDARA360_STATUS_CODE_TABLE['57']!.code).toBe('PERMISSION_DENIED');
     expect(UDARA360_STATUS_CODE_TABLE['63']!.code).toBe('PERMISSION_DENIED');
     expect(UDARA360_STATUS_CODE_TABLE['90']!.disposition).toBe('uncertain');

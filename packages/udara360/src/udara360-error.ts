@@ -38,8 +38,10 @@ export const UDARA360_STATUS_CODE_TABLE: Readonly<Record<string, Udara360StatusC
   '28': { meaning: 'Force Debit Not Allowed', code: 'ACCOUNT_BLOCKED', disposition: 'refused' },
   '29': { meaning: 'Database Update Not Executed', code: 'PROVIDER_UNAVAILABLE', disposition: 'uncertain' },
   '30': { meaning: 'Format Error', code: 'INVALID_REQUEST', disposition: 'refused' },
-  // Approximate: the only balance answer the postings API has; a balance problem blocks the closure.
-  '51': { meaning: 'Insufficient Balance', code: 'NON_ZERO_BALANCE', disposition: 'refused' },
+  // [CODES] says "Insufficient Balance", which is not "the account still holds funds" (NON_ZERO_BALANCE
+  // is the pre-flight's refusal, made before sending). What it means for a closure is undocumented:
+  // a definite refusal, reported as the provider's own answer.
+  '51': { meaning: 'Insufficient Balance', code: 'PROVIDER_ERROR', disposition: 'refused' },
   '52': { meaning: 'No Check Account', code: 'ACCOUNT_NOT_FOUND', disposition: 'refused' },
   '57': { meaning: 'Transaction Permission', code: 'PERMISSION_DENIED', disposition: 'refused' },
   '63': { meaning: 'Security Violation', code: 'PERMISSION_DENIED', disposition: 'refused' },

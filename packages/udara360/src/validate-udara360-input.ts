@@ -90,11 +90,27 @@ export function validateUdara360CloseRequest(
   });
 }
 
+/**
+ * getClosure input. A Udara360 closureId is the account number (udara360-closure.ts), so it follows
+ * the same rules, and naming two different accounts at once is refused.
+ */
 export function validateUdara360ClosureRef(
   input: unknown,
   provider: string,
 ): Result<ClosureRef, ClosureError> {
-  return validate(closureRefSchema, input, { provider, operation: 'getClosure' }, accountIdIssues);
+  return validate(closureRefSchema, input, { provider, operation: 'getClosure' }, (value) => {
+    const issues = accountIdIssues(value);
+    if (typeof value.closureId === 'string') {
+      issues.push(...accountNumberIssues(value.closureId, 'closureId'));
+      if (typeof value.accountId === 'string' && value.accountId !== value.closureId) {
+        issues.push({
+          path: 'closureId',
+          message: 'names another account than accountId (a Udara360 closureId is the account number)',
+        });
+      }
+    }
+    return issues;
+  });
 }
 
 export function validateUdara360ListQuery(
