@@ -11,6 +11,7 @@ import { parseSettingsOrThrow, validateInput } from '../domain/validate-input';
 import { createHttpTransport, type HttpErrorResponse } from '../http/http-transport';
 import { type CommonAdapterSettings, commonAdapterSettingsSchema } from '../port/adapter-settings';
 import {
+  type CallOptions,
   type ClosureAdapter,
   closeAccountRequestSchema,
   closureRefSchema,
@@ -143,11 +144,7 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const translateError = (response: HttpErrorResponse): ClosureError => {
     const parsed = wireErrorSchema.safeParse(response.body);
     const providerCode = parsed.success ? parsed.data.error.code : null;
-    let code: ClosureErrorCode = FAKE_ERROR_TABLE[providerCode as FakeErrorCode] ?? 'PROVIDER_ERROR';
-    if (response.status === 429) code = 'RATE_LIMITED';
-    else if (response.status >= 500) code = 'PROVIDER_UNAVAILABLE';
-    else if (providerCode === 'unknown_account' && response.operation !== 'closeAccount')
-      code = 'CLOSURE_NOT_FOUND';
+    const code = fakeErrorCode(response.status, providerCode, response.operation);
     return new ClosureError({
       code,
       provider,
@@ -163,7 +160,7 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const auth = { 'x-api-key': apiKey };
   const authorize = () => okAsync(auth);
 
-  const listByAccount = (accountId: string, page = 1, pageSize = 50, options = {}) =>
+  const listByAccount = (accountId: string, page = 1, pageSize = 50, options: CallOptions = {}) =>
     transport
       .request(
         {
@@ -179,6 +176,15 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
         options,
       )
       .map(({ data }) => data);
+
+  // Already closed is not an error (DESIGN.md "Semantics every adapter shares"): the provider's
+  // `account_closed` refusal becomes the closed closure it already holds, with created: false.
+  // Without one to report, the refusal stands: the fake invents no closure.
+  const existingClosedClosure = (accountId: string, refusal: ClosureError, options?: CallOptions) =>
+    listByAccount(accountId, 1, 50, options).andThen((list) => {
+      const closed = list.data.findLast((wire) => wire.status === 'closed');
+      return closed ? okAsync(toClosure(closed, false)) : errAsync(refusal);
+    });
 
   const adapter: FakeClosureAdapter = {
     provider,
@@ -213,7 +219,12 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
             options,
           );
         })
-        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null));
+        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null))
+        .orElse((error) =>
+          error.code === 'ALREADY_CLOSED'
+            ? existingClosedClosure(request.accountId, error, options)
+            : errAsync(error),
+        );
     },
 
     getClosure(ref, options) {
@@ -308,4 +319,16 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
     },
   };
   return adapter;
+}
+
+/**
+ * The HTTP status decides first; the provider's code refines only a business 4xx (DESIGN.md
+ * "Semantics every adapter shares": status before text). Free text is never read.
+ */
+function fakeErrorCode(status: number, providerCode: string | null, operation: string): ClosureErrorCode {
+  if (status === 401) return 'AUTHENTICATION_FAILED';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'PROVIDER_UNAVAILABLE';
+  if (providerCode === 'unknown_account' && operation !== 'closeAccount') return 'CLOSURE_NOT_FOUND';
+  return FAKE_ERROR_TABLE[providerCode as FakeErrorCode] ?? 'PROVIDER_ERROR';
 }
