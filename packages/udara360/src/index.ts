@@ -7,16 +7,18 @@ export {
 export {
   UDARA360_ACCOUNT_STATUSES,
   type Udara360AccountStatusCode,
-} from './map-udara360-account-status';
+} from './map-udara360-closure-state';
 export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
 export { createUdara360Adapter } from './udara360-adapter';
 export {
-  UDARA360_HTTP_ERROR_TABLE,
-  UDARA360_STATUS_CODE_TABLE,
+  type ErrorRule,
+  UDARA360_HTTP_ERROR_RULES,
+  UDARA360_OPERATION_ERROR_RULES,
+  UDARA360_POSTING_CODE_RULES,
   UDARA360_UNLISTED_STATUS_CODE,
   type Udara360Disposition,
-  type Udara360HttpErrorEntry,
-  type Udara360StatusCodeEntry,
+  type Udara360Operation,
+  type Udara360PostingCodeRule,
 } from './udara360-error';
 export {
   UDARA360_BASE_URL_ENV,

@@ -1,6 +1,6 @@
 import { type CallOptions, ClosureError, type HttpErrorResponse, type HttpTransport } from '@closekit/core';
 import { err, ok, type Result } from 'neverthrow';
-import { type MappedAccountStatus, mapUdara360AccountStatus } from './map-udara360-account-status';
+import { type MappedAccountStatus, mapUdara360ClosureState } from './map-udara360-closure-state';
 import {
   accountSearchResponseSchema,
   balanceResponseSchema,
@@ -102,7 +102,7 @@ export function createAccountReader(settings: AccountReaderSettings): AccountRea
       return {
         kind: 'found',
         accountNumber,
-        status: mapUdara360AccountStatus(record.accountStatus),
+        status: mapUdara360ClosureState(record.accountStatus),
         record,
       };
     });

@@ -13,7 +13,7 @@ import token from './__fixtures__/token.json';
 import tokenEnvelope from './__fixtures__/token-envelope.json';
 import { udara360ReferencePrefix } from './convert-to-udara360-close-request';
 import { createUdara360Adapter } from './udara360-adapter';
-import { UDARA360_STATUS_CODE_TABLE } from './udara360-error';
+import { UDARA360_POSTING_CODE_RULES } from './udara360-error';
 import {
   UDARA360_LIVE_BASE_URL,
   UDARA360_TEST_BASE_URL,
@@ -344,7 +344,7 @@ describe('closeAccount', () => {
     );
     expect(closure).toEqual({
       provider: 'udara360',
-      // The account number on every path (udara360-closure.ts); the posting's reference stays in raw.
+      // The account number on every path (convert-udara360-to-closure.ts); the posting's reference stays in raw.
       closureId: ACCOUNT,
       accountId: ACCOUNT,
       state: { unified: 'CLOSED', raw: '00' },
@@ -457,8 +457,8 @@ describe('closeAccount', () => {
   });
 
   describe('every statusCode of the table', () => {
-    for (const [statusCode, entry] of Object.entries(UDARA360_STATUS_CODE_TABLE)) {
-      if (entry.disposition === 'success') continue;
+    for (const entry of UDARA360_POSTING_CODE_RULES) {
+      const statusCode = entry.providerCode;
       it(`${statusCode} (${entry.meaning}) -> ${entry.code}, ${entry.disposition}`, async () => {
         const { seen, record } = recorder();
         authOk();
@@ -487,9 +487,7 @@ describe('closeAccount', () => {
         });
         expect(error.message).toContain(`status code ${statusCode}`);
         // refused: pre-check only; confirm: one read after; uncertain: read-back before the one replay and after it.
-        const expected = { success: [], refused: [1, 1], confirm: [1, 2], uncertain: [2, 3] }[
-          entry.disposition
-        ];
+        const expected = { refused: [1, 1], confirm: [1, 2], uncertain: [2, 3] }[entry.disposition];
         expect([seen.length, searches]).toEqual(expected);
         for (const request of seen) {
           expect(request.body).toEqual(closeBody());

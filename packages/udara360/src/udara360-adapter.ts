@@ -19,7 +19,11 @@ import { createUdara360ReasonMap } from './map-udara360-closure-reason';
 import { createAccountReader, createBalanceReader, type Udara360Balances } from './udara360-account-lookup';
 import { normalizeStatusCode, postingResponseSchema, type Udara360PostingResponse } from './udara360-api';
 import { createUdara360Auth } from './udara360-auth';
-import { type ClosureReasonSent, closureFromAccount, closureFromPosting } from './udara360-closure';
+import {
+  type ClosureReasonSent,
+  closureFromAccount,
+  closureFromPosting,
+} from './convert-udara360-to-closure';
 import { translateUdara360HttpError, translateUdara360StatusCode } from './udara360-error';
 import { createUdara360ReadBack, type SentClose, unreadableStatus } from './udara360-read-back';
 import {
@@ -289,7 +293,7 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
     getClosure(ref, options) {
       const valid = validateUdara360ClosureRef(ref, provider);
       if (valid.isErr()) return errAsync(valid.error);
-      // closureId is the account number (udara360-closure.ts): either names the account.
+      // closureId is the account number (convert-udara360-to-closure.ts): either names the account.
       const accountNumber = valid.value.closureId ?? valid.value.accountId;
       if (accountNumber === undefined) return errAsync(unexpected('getClosure', 'no account number'));
       return new ResultAsync(getClosure(accountNumber, options));

@@ -8,7 +8,7 @@ import {
 import { err, ok, type Result } from 'neverthrow';
 import type { Udara360PostingReferences } from './convert-to-udara360-close-request';
 import type { AccountReadBack, AccountReader } from './udara360-account-lookup';
-import { type ClosureReasonSent, closureFromAccount } from './udara360-closure';
+import { type ClosureReasonSent, closureFromAccount } from './convert-udara360-to-closure';
 
 type FoundAccount = Extract<AccountReadBack, { kind: 'found' }>;
 

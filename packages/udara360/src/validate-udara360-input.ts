@@ -91,7 +91,7 @@ export function validateUdara360CloseRequest(
 }
 
 /**
- * getClosure input. A Udara360 closureId is the account number (udara360-closure.ts), so it follows
+ * getClosure input. A Udara360 closureId is the account number (convert-udara360-to-closure.ts), so it follows
  * the same rules, and naming two different accounts at once is refused.
  */
 export function validateUdara360ClosureRef(
