@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errAsync, okAsync } from 'neverthrow';
 import { z } from 'zod';
+import { type ErrorRule, matchErrorRule } from '../adapter/error-rules';
 import { type Closure, createClosure } from '../domain/closure';
 import { ClosureError } from '../domain/closure-error';
 import type { ClosureErrorCode } from '../domain/closure-error-code';
@@ -108,17 +109,14 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const apiKey = settings.apiKey ?? backend?.apiKey ?? 'fake-api-key-0000';
   const webhookSecrets = settings.webhookSecrets ?? (backend ? [backend.webhookSecret] : []);
   const reasons = createReasonMap(provider, FAKE_REASON_TABLE, settings.reasonMap);
-  const transport = createHttpTransport({
-    provider,
-    baseUrl: settings.baseUrl ?? backend?.baseUrl ?? 'https://fake-provider.closekit.invalid',
-    fetch: settings.fetch ?? backend?.fetch,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    backoff: settings.backoff,
-    maxResponseBytes: settings.maxResponseBytes,
-    hooks: settings.hooks,
-    secrets: () => [apiKey, ...webhookSecrets],
-  });
+  const transport = createHttpTransport(
+    { ...settings, fetch: settings.fetch ?? backend?.fetch },
+    {
+      provider,
+      defaultBaseUrl: backend?.baseUrl ?? 'https://fake-provider.closekit.invalid',
+      secrets: () => [apiKey, ...webhookSecrets],
+    },
+  );
 
   const toClosure = (wire: WireClosure, created: boolean | null = null): Closure => {
     const failureCode = wire.failure_code
@@ -144,7 +142,13 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const translateError = (response: HttpErrorResponse): ClosureError => {
     const parsed = wireErrorSchema.safeParse(response.body);
     const providerCode = parsed.success ? parsed.data.error.code : null;
-    const code = fakeErrorCode(response.status, providerCode, response.operation);
+    const rules = response.operation === 'closeAccount' ? FAKE_CLOSE_ERROR_RULES : FAKE_READ_ERROR_RULES;
+    const rule = matchErrorRule(rules, {
+      status: response.status,
+      providerCodes: providerCode ? [providerCode] : [],
+      text: parsed.success ? (parsed.data.error.message ?? '') : '',
+    });
+    const code = rule?.code ?? 'PROVIDER_ERROR';
     return new ClosureError({
       code,
       provider,
@@ -322,13 +326,30 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
 }
 
 /**
- * The HTTP status decides first; the provider's code refines only a business 4xx (DESIGN.md
- * "Semantics every adapter shares": status before text). Free text is never read.
+ * The fake provider's error table (docs/testing.md): the status decides first, the provider's
+ * code refines a business 4xx (DESIGN.md "Semantics every adapter shares": status before text).
+ * Its free text is never matched.
  */
-function fakeErrorCode(status: number, providerCode: string | null, operation: string): ClosureErrorCode {
-  if (status === 401) return 'AUTHENTICATION_FAILED';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status >= 500) return 'PROVIDER_UNAVAILABLE';
-  if (providerCode === 'unknown_account' && operation !== 'closeAccount') return 'CLOSURE_NOT_FOUND';
-  return FAKE_ERROR_TABLE[providerCode as FakeErrorCode] ?? 'PROVIDER_ERROR';
-}
+const FAKE_STATUS_RULES: readonly ErrorRule[] = [
+  { status: 401, code: 'AUTHENTICATION_FAILED', source: 'fake provider: bad_credentials' },
+  { status: 429, code: 'RATE_LIMITED', source: 'HTTP 429' },
+  { status: '5xx', code: 'PROVIDER_UNAVAILABLE', source: 'HTTP 5xx' },
+];
+const FAKE_CODE_RULES: readonly ErrorRule[] = Object.entries(FAKE_ERROR_TABLE).map(
+  ([providerCode, code]) => ({
+    providerCode,
+    code,
+    source: `fake provider: ${providerCode}`,
+  }),
+);
+const FAKE_CLOSE_ERROR_RULES: readonly ErrorRule[] = [...FAKE_STATUS_RULES, ...FAKE_CODE_RULES];
+/** On a read, an unknown account means there is no closure to find. */
+const FAKE_READ_ERROR_RULES: readonly ErrorRule[] = [
+  ...FAKE_STATUS_RULES,
+  {
+    providerCode: 'unknown_account',
+    code: 'CLOSURE_NOT_FOUND',
+    source: 'fake provider: unknown_account on a read',
+  },
+  ...FAKE_CODE_RULES,
+];
