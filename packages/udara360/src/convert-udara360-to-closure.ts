@@ -1,7 +1,8 @@
-import { type Closure, type ClosureReason, createClosure, type Redactor } from '@closekit/core';
+import type { Closure, ClosureReason } from '@closekit/core';
+import { createClosure, type Redactor } from '@closekit/core/adapter';
 import type { Udara360PostingReferences } from './convert-to-udara360-close-request';
-import type { AccountReadBack } from './udara360-account-lookup';
 import type { Udara360PostingResponse } from './udara360-api';
+import type { FoundAccount } from './udara360-read-back';
 
 export interface ClosureReasonSent {
   unified: ClosureReason | null;
@@ -45,7 +46,7 @@ export function closureFromPosting(input: {
  */
 export function closureFromAccount(input: {
   provider: string;
-  account: Extract<AccountReadBack, { kind: 'found' }>;
+  account: FoundAccount;
   sent?: { reason: ClosureReasonSent; postings: readonly Udara360PostingReferences[] };
   created: boolean | null;
   redactor: Redactor;

@@ -4,14 +4,14 @@ export {
   type Udara360PostingReferences,
   udara360ReferencePrefix,
 } from './convert-to-udara360-close-request';
+export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
 export {
   UDARA360_ACCOUNT_STATUSES,
   type Udara360AccountStatusCode,
 } from './map-udara360-closure-state';
-export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
 export { createUdara360Adapter } from './udara360-adapter';
+export { ACCOUNT_NUMBER_MAX_LENGTH } from './udara360-api';
 export {
-  type ErrorRule,
   UDARA360_HTTP_ERROR_RULES,
   UDARA360_OPERATION_ERROR_RULES,
   UDARA360_POSTING_CODE_RULES,
@@ -28,6 +28,5 @@ export {
   UDARA360_TEST_BASE_URL,
   type Udara360AdapterSettings,
 } from './udara360-settings';
-export { ACCOUNT_NUMBER_MAX_LENGTH } from './validate-udara360-input';
 
 export const VERSION = '0.1.0';

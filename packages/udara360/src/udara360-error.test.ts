@@ -4,7 +4,6 @@ import {
   lookupUdara360StatusCode,
   translateUdara360HttpError,
   translateUdara360StatusCode,
-  matchErrorRule,
   UDARA360_HTTP_ERROR_RULES,
   UDARA360_POSTING_CODE_RULES,
   UDARA360_UNLISTED_STATUS_CODE,
@@ -151,22 +150,7 @@ describe('UDARA360_HTTP_ERROR_RULES', () => {
   });
 });
 
-describe('matchErrorRule: status before text', () => {
-  const rules = [
-    { providerCode: '51', code: 'NON_ZERO_BALANCE', source: 'test' },
-    { text: /blocked/, code: 'ACCOUNT_BLOCKED', source: 'test' },
-    { status: '5xx', code: 'PROVIDER_ERROR', source: 'test' },
-  ] as const;
-  it('counts provider codes and text only on a business 4xx', () => {
-    const answer = (status: number) => ({ status, providerCodes: ['51'], text: 'blocked' });
-    expect(matchErrorRule(rules, answer(400))?.code).toBe('NON_ZERO_BALANCE');
-    expect(matchErrorRule(rules, { status: 403, providerCodes: [], text: 'Action blocked' })?.code).toBe(
-      'ACCOUNT_BLOCKED',
-    );
-    for (const status of [401, 408, 429]) expect(matchErrorRule(rules, answer(status))).toBeUndefined();
-    expect(matchErrorRule(rules, answer(503))?.code).toBe('PROVIDER_ERROR');
-  });
-
+describe('status before text', () => {
   it('never lets a 5xx or 429 body naming a business condition change the code', () => {
     const said = (status: number, text: string) =>
       translateUdara360HttpError(

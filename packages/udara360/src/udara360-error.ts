@@ -1,21 +1,12 @@
-import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
-import { errorResponseSchema, normalizeStatusCode } from './udara360-api';
-
-/**
- * One row of an error table: which answer (HTTP status, provider code, text) means which neutral
- * code, and why. The shape `@closekit/core/adapter` exports; declared here until this branch
- * merges it.
- */
-export interface ErrorRule {
-  status?: number | readonly number[] | '4xx' | '5xx';
-  /** The provider's code. */
-  providerCode?: string | readonly string[];
-  text?: RegExp;
-  /** The neutral code. */
-  code: ClosureErrorCode;
-  /** The doc section or the reason for the rule. */
-  source: string;
-}
+import { ClosureError } from '@closekit/core';
+import {
+  type ErrorRule,
+  type HttpErrorResponse,
+  matchErrorRule,
+  type Redactor,
+} from '@closekit/core/adapter';
+import { err, ok, type Result } from 'neverthrow';
+import { errorResponseSchema, normalizeStatusCode, type Udara360PostingResponse } from './udara360-api';
 
 /**
  * What a posting status code says about the closure:
@@ -215,34 +206,6 @@ export function udara360ErrorRulesFor(operation: Udara360Operation): readonly Er
   ];
 }
 
-const inStatus = (rule: ErrorRule, status: number) => {
-  const wanted = rule.status;
-  if (wanted === undefined) return true;
-  if (wanted === '4xx') return status >= 400 && status < 500;
-  if (wanted === '5xx') return status >= 500 && status < 600;
-  return typeof wanted === 'number' ? wanted === status : wanted.includes(status);
-};
-
-/**
- * The first rule that matches. Status before text: a provider code counts only on a 4xx, a text
- * pattern only on a business 4xx (never 401, 408, 429), never on a 5xx (DESIGN.md).
- */
-export function matchErrorRule<R extends ErrorRule>(
-  rules: readonly R[],
-  answer: { status: number; providerCodes: readonly string[]; text: string },
-): R | undefined {
-  const business4xx = answer.status >= 400 && answer.status < 500 && ![401, 408, 429].includes(answer.status);
-  return rules.find((rule) => {
-    if (!inStatus(rule, answer.status)) return false;
-    if (rule.providerCode !== undefined) {
-      const codes = typeof rule.providerCode === 'string' ? [rule.providerCode] : rule.providerCode;
-      if (!business4xx || !answer.providerCodes.some((code) => codes.includes(code))) return false;
-    }
-    if (rule.text !== undefined && (!business4xx || !rule.text.test(answer.text))) return false;
-    return true;
-  });
-}
-
 const MAX_PROVIDER_TEXT = 200;
 const clip = (text: string) =>
   text.length > MAX_PROVIDER_TEXT ? `${text.slice(0, MAX_PROVIDER_TEXT)}…` : text;
@@ -345,4 +308,24 @@ export function translateUdara360HttpError(provider: string, response: HttpError
         ? { errors: described.texts.map(clip), errorCode: providerCode }
         : { excerpt: response.excerpt },
   });
+}
+
+/** §2: a posting succeeded only with HTTP 2xx, `status === true` AND `data.statusCode === "00"`. */
+export function postingSuccess(
+  posting: Udara360PostingResponse,
+  httpStatus: number,
+  provider: string,
+  redactor: Redactor,
+): Result<Udara360PostingResponse, ClosureError> {
+  const { status, message, data } = posting;
+  if (status === true && data?.statusCode === '00') return ok(posting);
+  return err(
+    translateUdara360StatusCode({
+      provider,
+      operation: 'closeAccount',
+      statusCode: normalizeStatusCode(data?.statusCode),
+      message: message ? redactor.text(message) : null,
+      httpStatus,
+    }),
+  );
 }

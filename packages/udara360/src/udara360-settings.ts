@@ -1,12 +1,11 @@
+import { CLOSURE_REASONS, type CommonAdapterSettings } from '@closekit/core';
 import {
-  CLOSURE_REASONS,
-  ClosureError,
-  type CommonAdapterSettings,
   commonAdapterSettingsSchema,
   credentialUrlSchema,
   describeIssues,
+  parseSettingsOrThrow,
   settingOrEnv,
-} from '@closekit/core';
+} from '@closekit/core/adapter';
 import { z } from 'zod';
 import { CLOSURE_REASON_MAX_LENGTH } from './map-udara360-closure-reason';
 
@@ -79,27 +78,13 @@ export interface ResolvedUdara360Settings extends ParsedSettings {
  * Missing credentials are not a settings error: operations report them (AUTHENTICATION_FAILED).
  */
 export function resolveUdara360Settings(input: Udara360AdapterSettings = {}): ResolvedUdara360Settings {
-  const parsed = udara360SettingsSchema.safeParse(input ?? {});
-  const issues = parsed.success ? [] : describeIssues(parsed.error.issues);
   const envBaseUrl =
     input?.baseUrl === undefined ? settingOrEnv(undefined, UDARA360_BASE_URL_ENV) : undefined;
-  if (envBaseUrl !== undefined) {
-    const url = credentialUrlSchema.safeParse(envBaseUrl);
-    if (!url.success) {
-      issues.push(
-        ...describeIssues(url.error.issues).map((issue) => ({ ...issue, path: UDARA360_BASE_URL_ENV })),
-      );
-    }
-  }
-  if (!parsed.success || issues.length > 0) {
-    throw new ClosureError({
-      code: 'INVALID_REQUEST',
-      provider: UDARA360_PROVIDER,
-      message: `create ${UDARA360_PROVIDER} adapter: invalid input: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-      details: { issues },
-    });
-  }
-  const settings = parsed.data;
+  const envProblems = envBaseUrl === undefined ? null : credentialUrlSchema.safeParse(envBaseUrl).error;
+  const extraIssues = envProblems
+    ? describeIssues(envProblems.issues).map((issue) => ({ ...issue, path: UDARA360_BASE_URL_ENV }))
+    : [];
+  const settings = parseSettingsOrThrow(udara360SettingsSchema, input, UDARA360_PROVIDER, extraIssues);
   return {
     ...settings,
     baseUrl: settings.baseUrl ?? envBaseUrl ?? UDARA360_TEST_BASE_URL,
