@@ -58,6 +58,7 @@ export {
   webhookSignatureInvalid,
 } from '../webhook/webhook-body';
 export { getHeader } from '../webhook/webhook-headers';
+export { parseCloseRequest, type ValidCloseRequest } from './close-request';
 export { type ErrorFacts, type ErrorRule, matchErrorRule } from './error-rules';
 export { asRecord, isRecord, lenientNumber, lenientText, numberOrNull, textOrNull } from './guards';
 export {

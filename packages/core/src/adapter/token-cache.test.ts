@@ -132,7 +132,7 @@ describe('createTokenCache', () => {
       { fetch: scripted.fetch },
       { provider: 'bank', defaultBaseUrl: 'https://bank.test', secrets: () => cache.secrets() },
     );
-    const result = await transport.request({
+    const result = await transport.send({
       operation: 'closeAccount',
       method: 'POST',
       path: '/close',

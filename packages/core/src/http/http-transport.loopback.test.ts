@@ -114,7 +114,7 @@ describe('transport against a loopback server', () => {
   it('retries 5xx with backoff and the same idempotency key, then succeeds', async () => {
     handlers = [reply(503), reply(500), reply(200, { ok: true }, { 'x-request-id': 'req-9' })];
     const { instance, events } = transport();
-    const result = await instance.request(spec());
+    const result = await instance.send(spec());
     expect(result._unsafeUnwrap()).toEqual({
       data: { ok: true },
       status: 200,
@@ -137,7 +137,7 @@ describe('transport against a loopback server', () => {
 
   it('stops after maxRetries and returns the last error', async () => {
     handlers = [reply(502), reply(502), reply(502), reply(200, { ok: true })];
-    const result = await transport().instance.request(spec());
+    const result = await transport().instance.send(spec());
     expect(result._unsafeUnwrapErr()).toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       httpStatus: 502,
@@ -148,7 +148,7 @@ describe('transport against a loopback server', () => {
 
   it('honours a per-call maxRetries override', async () => {
     handlers = [reply(500), reply(200, { ok: true })];
-    const result = await transport().instance.request(spec(), { maxRetries: 0 });
+    const result = await transport().instance.send(spec(), { maxRetries: 0 });
     expect(result.isErr()).toBe(true);
     expect(received).toHaveLength(1);
   });
@@ -156,7 +156,7 @@ describe('transport against a loopback server', () => {
   it('waits for Retry-After given in seconds', async () => {
     handlers = [reply(429, {}, { 'retry-after': '1' }), reply(200, { ok: true })];
     const { instance, events } = transport();
-    expect((await instance.request(spec())).isOk()).toBe(true);
+    expect((await instance.send(spec())).isOk()).toBe(true);
     const retry = events.find((entry) => entry.kind === 'retry')?.event as { delayMs: number };
     expect(retry.delayMs).toBeGreaterThanOrEqual(1000);
   });
@@ -165,7 +165,7 @@ describe('transport against a loopback server', () => {
     const inTwoSeconds = new Date(Date.now() + 2_000).toUTCString();
     handlers = [reply(429, {}, { 'retry-after': inTwoSeconds }), reply(200, { ok: true })];
     const { instance, events } = transport();
-    expect((await instance.request(spec())).isOk()).toBe(true);
+    expect((await instance.send(spec())).isOk()).toBe(true);
     const retry = events.find((entry) => entry.kind === 'retry')?.event as { delayMs: number };
     expect(retry.delayMs).toBeGreaterThan(0);
     expect(retry.delayMs).toBeLessThanOrEqual(2_000);
@@ -173,7 +173,7 @@ describe('transport against a loopback server', () => {
 
   it('does not wait for a Retry-After beyond the cap and reports it', async () => {
     handlers = [reply(429, {}, { 'retry-after': '3600' })];
-    const result = await transport().instance.request(spec());
+    const result = await transport().instance.send(spec());
     expect(result._unsafeUnwrapErr()).toMatchObject({
       code: 'RATE_LIMITED',
       retryable: true,
@@ -184,7 +184,7 @@ describe('transport against a loopback server', () => {
 
   it('times out each attempt and retries safe requests', async () => {
     handlers = [hang, hang];
-    const result = await transport({ timeoutMs: 100, maxRetries: 1 }).instance.request(spec());
+    const result = await transport({ timeoutMs: 100, maxRetries: 1 }).instance.send(spec());
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect(received).toHaveLength(2);
   });
@@ -196,13 +196,13 @@ describe('transport against a loopback server', () => {
         response.write('{"ok":');
       },
     ];
-    const result = await transport({ timeoutMs: 150, maxRetries: 0 }).instance.request(spec());
+    const result = await transport({ timeoutMs: 150, maxRetries: 0 }).instance.send(spec());
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'TIMEOUT' });
   });
 
   it('never retries after the caller aborts', async () => {
     handlers = [hang, hang, hang];
-    const result = await transport().instance.request(spec(), { signal: AbortSignal.timeout(100) });
+    const result = await transport().instance.send(spec(), { signal: AbortSignal.timeout(100) });
     expect(result._unsafeUnwrapErr()).toMatchObject({
       code: 'NETWORK_ERROR',
       retryable: false,
@@ -212,21 +212,21 @@ describe('transport against a loopback server', () => {
   });
 
   it('sends nothing when the signal is already aborted', async () => {
-    const result = await transport().instance.request(spec(), { signal: AbortSignal.abort() });
+    const result = await transport().instance.send(spec(), { signal: AbortSignal.abort() });
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'NETWORK_ERROR', retryable: false });
     expect(received).toHaveLength(0);
   });
 
   it('retries a connection reset on a safe request', async () => {
     handlers = [reset, reply(200, { ok: true })];
-    const result = await transport().instance.request(spec());
+    const result = await transport().instance.send(spec());
     expect(result.isOk()).toBe(true);
     expect(received).toHaveLength(2);
   });
 
   it('caps the response size', async () => {
     handlers = [reply(200, { ok: true, padding: 'x'.repeat(5_000) })];
-    const result = await transport({ maxResponseBytes: 1_024, maxRetries: 0 }).instance.request(spec());
+    const result = await transport({ maxResponseBytes: 1_024, maxRetries: 0 }).instance.send(spec());
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_RESPONSE', retryable: false });
   });
 
@@ -237,7 +237,7 @@ describe('transport against a loopback server', () => {
         response.end('<!DOCTYPE html><html><body>Gateway says hi</body></html>');
       },
     ];
-    const error = (await transport().instance.request(spec()))._unsafeUnwrapErr();
+    const error = (await transport().instance.send(spec()))._unsafeUnwrapErr();
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(error.message).toMatch(/HTML/);
     expect(error.details).toMatchObject({ excerpt: expect.stringContaining('Gateway says hi') });
@@ -245,14 +245,14 @@ describe('transport against a loopback server', () => {
 
   it('turns a body of the wrong shape into INVALID_RESPONSE listing the issues', async () => {
     handlers = [reply(200, { ok: 'yes' })];
-    const error = (await transport().instance.request(spec()))._unsafeUnwrapErr();
+    const error = (await transport().instance.send(spec()))._unsafeUnwrapErr();
     expect(error).toMatchObject({ code: 'INVALID_RESPONSE', details: { issues: [{ path: 'ok' }] } });
   });
 
   it('re-authenticates once on 401 and replays', async () => {
     handlers = [reply(401, { error: 'expired' }), reply(200, { ok: true })];
     const forced: boolean[] = [];
-    const result = await transport().instance.request(
+    const result = await transport().instance.send(
       spec({
         authorize: (force) => {
           forced.push(force);
@@ -270,7 +270,7 @@ describe('transport against a loopback server', () => {
 
   it('gives up after a second 401', async () => {
     handlers = [reply(401), reply(401), reply(200, { ok: true })];
-    const result = await transport().instance.request(spec());
+    const result = await transport().instance.send(spec());
     expect(result._unsafeUnwrapErr().httpStatus).toBe(401);
     expect(received).toHaveLength(2);
   });
@@ -279,7 +279,7 @@ describe('transport against a loopback server', () => {
     handlers = [reply(500, {}, { 'x-request-id': 'provider-trace-1' }), reply(200, { ok: true })];
     let counter = 0;
     const { instance, events } = transport();
-    await instance.request(spec({ perAttemptHeaders: () => ({ 'request-id': `r-${++counter}` }) }));
+    await instance.send(spec({ perAttemptHeaders: () => ({ 'request-id': `r-${++counter}` }) }));
     expect(received.map((request) => request.headers['request-id'])).toEqual(['r-1', 'r-2']);
     expect(events.filter((entry) => entry.kind === 'request').map((entry) => entry.event)).toMatchObject([
       { requestId: 'r-1', attempt: 1 },
@@ -297,7 +297,7 @@ describe('transport against a loopback server', () => {
         json(response, 400, { message: `bad header ${request.headers.authorization} and ${CLIENT_SECRET}` }),
     ];
     const { instance, events } = transport();
-    const error = (await instance.request(spec()))._unsafeUnwrapErr();
+    const error = (await instance.send(spec()))._unsafeUnwrapErr();
     const shown = [error.message, String(error), JSON.stringify(error), JSON.stringify(events)].join('\n');
     expect(shown).not.toContain(TOKEN);
     expect(shown).not.toContain(CLIENT_SECRET);
@@ -313,7 +313,7 @@ describe('transport against a loopback server', () => {
         },
       },
     });
-    expect((await instance.request(spec())).isOk()).toBe(true);
+    expect((await instance.send(spec())).isOk()).toBe(true);
   });
 });
 
@@ -324,7 +324,7 @@ describe('transport read-back for mutations without provider idempotency', () =>
   it('returns the read-back instead of repeating when the mutation was applied', async () => {
     handlers = [reply(500)];
     let calls = 0;
-    const result = await transport().instance.request(
+    const result = await transport().instance.send(
       reconcileSpec(() => {
         calls++;
         return okAsync({ applied: true, value: { ok: true } });
@@ -337,14 +337,14 @@ describe('transport read-back for mutations without provider idempotency', () =>
 
   it('repeats only after the read-back proves the mutation was not applied', async () => {
     handlers = [reset, reply(200, { ok: true })];
-    const result = await transport().instance.request(reconcileSpec(() => okAsync({ applied: false })));
+    const result = await transport().instance.send(reconcileSpec(() => okAsync({ applied: false })));
     expect(result.isOk()).toBe(true);
     expect(received).toHaveLength(2);
   });
 
   it('reports OUTCOME_UNKNOWN when the read-back cannot tell', async () => {
     handlers = [hang];
-    const result = await transport({ timeoutMs: 100 }).instance.request(
+    const result = await transport({ timeoutMs: 100 }).instance.send(
       reconcileSpec(() => errAsync(new ClosureError({ code: 'NETWORK_ERROR', message: 'read-back failed' }))),
     );
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false });
@@ -359,7 +359,7 @@ describe('transport read-back for mutations without provider idempotency', () =>
       },
     ];
     let calls = 0;
-    const result = await transport().instance.request(
+    const result = await transport().instance.send(
       reconcileSpec(() => {
         calls++;
         return okAsync({ applied: true, value: { ok: true } });
@@ -373,7 +373,7 @@ describe('transport read-back for mutations without provider idempotency', () =>
   it('repeats a 429 without a read-back: the provider refused before acting', async () => {
     handlers = [reply(429, {}, { 'retry-after': '0' }), reply(200, { ok: true })];
     let calls = 0;
-    const result = await transport().instance.request(
+    const result = await transport().instance.send(
       reconcileSpec(() => {
         calls++;
         return okAsync({ applied: false });
@@ -385,7 +385,7 @@ describe('transport read-back for mutations without provider idempotency', () =>
 
   it('reports OUTCOME_UNKNOWN (not a retry) when the caller aborts a sent mutation', async () => {
     handlers = [hang];
-    const result = await transport().instance.request(
+    const result = await transport().instance.send(
       reconcileSpec(() => okAsync({ applied: false })),
       { signal: AbortSignal.timeout(100) },
     );
@@ -404,7 +404,7 @@ describe('credentials only over https or loopback', () => {
         return new Response('{}');
       }) as typeof fetch,
     });
-    const error = (await instance.request(spec()))._unsafeUnwrapErr();
+    const error = (await instance.send(spec()))._unsafeUnwrapErr();
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
     expect(error.message).toMatch(/https/);
     expect(fetched).toBe(0);

@@ -43,7 +43,7 @@ const spec = (overrides: Partial<HttpRequestSpec<{ id: string }>> = {}): HttpReq
 describe('transport with nock (native fetch interception)', () => {
   it('sends nothing when the signer throws or the body cannot be serialised, and says which', async () => {
     const scope = nock(BASE).post('/v1/closures').reply(201, { id: 'c_1' });
-    const failingSigner = await transport.request(
+    const failingSigner = await transport.send(
       spec({
         retryMode: 'reconcile',
         prepare: () => {
@@ -53,7 +53,7 @@ describe('transport with nock (native fetch interception)', () => {
     );
     expect(failingSigner._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
     expect(failingSigner._unsafeUnwrapErr().message).toContain('signer');
-    const unserialisable = await transport.request(spec({ retryMode: 'reconcile', json: { amount: 10n } }));
+    const unserialisable = await transport.send(spec({ retryMode: 'reconcile', json: { amount: 10n } }));
     expect(unserialisable._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_REQUEST', retryable: false });
     expect(unserialisable._unsafeUnwrapErr().message).toContain('cannot be serialised');
     expect(scope.isDone()).toBe(false);
@@ -69,10 +69,10 @@ describe('transport with nock (native fetch interception)', () => {
         return [200, { id: 'c_1' }];
       });
     const read = { method: 'GET' as const, json: undefined, headers: {}, retryMode: 'safe' as const };
-    await transport.request(
+    await transport.send(
       spec({ ...read, path: '/v1/closures', query: { 'filter[a]': 'x y&z', page: 2, skipped: undefined } }),
     );
-    await transport.request(spec({ ...read, url: `${BASE}/v1/other?a=1&keep=yes`, query: { a: 3, b: 'é' } }));
+    await transport.send(spec({ ...read, url: `${BASE}/v1/other?a=1&keep=yes`, query: { a: 3, b: 'é' } }));
     expect(seen).toEqual(['/v1/closures?filter%5Ba%5D=x+y%26z&page=2', '/v1/other?a=3&keep=yes&b=%C3%A9']);
   });
 
@@ -92,7 +92,7 @@ describe('transport with nock (native fetch interception)', () => {
         keys.push(String(this.req.headers['idempotency-key']));
         return [201, { id: 'c_1' }];
       });
-    const result = await transport.request(spec());
+    const result = await transport.send(spec());
     expect(result._unsafeUnwrap()).toMatchObject({ data: { id: 'c_1' }, status: 201 });
     expect(keys).toEqual(['idem-42', 'idem-42', 'idem-42']);
     expect(scope.isDone()).toBe(true);
@@ -101,7 +101,7 @@ describe('transport with nock (native fetch interception)', () => {
   it('treats a connection reset as unknown and reads back before repeating a mutation', async () => {
     nock(BASE).post('/v1/closures').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     let readBacks = 0;
-    const result = await transport.request(
+    const result = await transport.send(
       spec({
         retryMode: 'reconcile',
         reconcile: () => {
@@ -118,7 +118,7 @@ describe('transport with nock (native fetch interception)', () => {
     nock(BASE).post('/v1/closures').replyWithError({ code: 'ECONNREFUSED', message: 'refused' });
     nock(BASE).post('/v1/closures').reply(201, { id: 'c_2' });
     let readBacks = 0;
-    const result = await transport.request(
+    const result = await transport.send(
       spec({
         retryMode: 'reconcile',
         reconcile: () => {
@@ -133,7 +133,7 @@ describe('transport with nock (native fetch interception)', () => {
 
   it('times out a delayed response', async () => {
     nock(BASE).post('/v1/closures').delay(500).reply(201, { id: 'late' });
-    const result = await transport.request(spec(), { timeoutMs: 50, maxRetries: 0 });
+    const result = await transport.send(spec(), { timeoutMs: 50, maxRetries: 0 });
     expect(result._unsafeUnwrapErr()).toMatchObject({ code: 'TIMEOUT', retryable: true });
   });
 
@@ -141,8 +141,40 @@ describe('transport with nock (native fetch interception)', () => {
     nock(BASE)
       .post('/v1/closures')
       .reply(200, '{"id": "nock-secret-token', { 'content-type': 'application/json' });
-    const error = (await transport.request(spec()))._unsafeUnwrapErr();
+    const error = (await transport.send(spec()))._unsafeUnwrapErr();
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(JSON.stringify(error)).not.toContain('nock-secret-token');
+  });
+
+  it('counts a replay after a 401 as an attempt, not as a retry', async () => {
+    const scope = nock(BASE)
+      .post('/v1/closures')
+      .reply(401, {})
+      .post('/v1/closures')
+      .reply(503, {})
+      .post('/v1/closures')
+      .reply(201, { id: 'c_2' });
+    const events: { kind: string; attempt: number }[] = [];
+    const counted = createHttpTransport(
+      {
+        maxRetries: 1,
+        timeoutMs: 1_000,
+        backoff: { baseDelayMs: 1, maxDelayMs: 5 },
+        hooks: {
+          onRequest: (event) => events.push({ kind: 'request', attempt: event.attempt }),
+          onRetry: (event) => events.push({ kind: 'retry', attempt: event.attempt }),
+        },
+      },
+      { provider: 'nock', defaultBaseUrl: BASE },
+    );
+    const result = await counted.send(spec());
+    expect(result._unsafeUnwrap().data).toEqual({ id: 'c_2' });
+    expect(events).toEqual([
+      { kind: 'request', attempt: 1 },
+      { kind: 'request', attempt: 2 },
+      { kind: 'retry', attempt: 2 },
+      { kind: 'request', attempt: 3 },
+    ]);
+    expect(scope.isDone()).toBe(true);
   });
 });

@@ -156,7 +156,7 @@ describe('http transport: arbitrary provider answers', () => {
               return errAsync(new ClosureError({ code: 'NETWORK_ERROR', message: 'read-back failed' }));
             },
           };
-          const result = await transport.request(spec);
+          const result = await transport.send(spec);
           const sent = scripted.requests.length;
           // One replay after a 401 is the only extra attempt outside the retry budget.
           const reauthAllowance = withAuth ? 1 : 0;
@@ -197,7 +197,7 @@ describe('http transport: arbitrary provider answers', () => {
             maxRetries: 0,
             timeoutMs: 100,
           });
-          const result = await transport.request({
+          const result = await transport.send({
             operation: 'getClosure',
             method: 'GET',
             path: '/closures/1',
@@ -234,7 +234,7 @@ describe('http transport: arbitrary provider answers', () => {
           backoff: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
           hooks: { onRequest: boom, onResponse: boom, onRetry: boom },
         });
-        const result = await transport.request({
+        const result = await transport.send({
           operation: 'getClosure',
           method: 'GET',
           path: '/closures/1',

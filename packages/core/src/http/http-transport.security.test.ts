@@ -93,7 +93,7 @@ describe('secrets never leave the transport', () => {
           () => ({ status, body, headers: { 'x-request-id': `req ${TOKEN}` } }),
           events,
         );
-        const result = await transport.request(spec());
+        const result = await transport.send(spec());
         expect(result.isErr()).toBe(true);
         expectErrorClean(result._unsafeUnwrapErr(), [SECRET, TOKEN]);
         expect(events.length).toBeGreaterThan(0);
@@ -111,7 +111,7 @@ describe('secrets never leave the transport', () => {
         async (before, after, status) => {
           const events: unknown[] = [];
           const { transport } = transportWith(() => ({ status, body: `${before}${SECRET}${after}` }), events);
-          const result = await transport.request(spec());
+          const result = await transport.send(spec());
           expect(result.isErr()).toBe(true);
           expectErrorClean(result._unsafeUnwrapErr(), [SECRET]);
           expectNoSecret('hook events', events, [SECRET]);
@@ -132,7 +132,7 @@ describe('secrets never leave the transport', () => {
         }),
         events,
       );
-      const error = (await transport.request(spec()))._unsafeUnwrapErr();
+      const error = (await transport.send(spec()))._unsafeUnwrapErr();
       expectErrorClean(error, [SECRET, TOKEN]);
       expectNoSecret('requestId', error.requestId, [TOKEN]);
       expectNoSecret('hook events', events, [SECRET, TOKEN]);
@@ -156,7 +156,7 @@ describe('secrets never leave the transport', () => {
         maxRetries: 0,
         secrets: () => [secret],
       });
-      const error = (await transport.request({ ...spec(), authorize: undefined }))._unsafeUnwrapErr();
+      const error = (await transport.send({ ...spec(), authorize: undefined }))._unsafeUnwrapErr();
       expectErrorClean(error, [secret, echoed]);
     }
   });
@@ -176,7 +176,7 @@ describe('secrets never leave the transport', () => {
         fetch: scripted.fetch,
         maxRetries: 0,
       });
-      const error = (await transport.request({ ...spec(), authorize: undefined }))._unsafeUnwrapErr();
+      const error = (await transport.send({ ...spec(), authorize: undefined }))._unsafeUnwrapErr();
       expectErrorClean(error, [unknownToken]);
       expect(JSON.stringify(error.details)).toContain('[REDACTED]');
     }
@@ -196,7 +196,7 @@ describe('secrets never leave the transport', () => {
       maxRetries: 0,
       secrets: () => [quoted],
     });
-    const result = await transport.request({ ...spec(), authorize: undefined });
+    const result = await transport.send({ ...spec(), authorize: undefined });
     const error = result._unsafeUnwrapErr();
     // JSON.stringify escapes the quote and backslash; the raw wire text holds `\"` and `\\`.
     const wireForm = JSON.stringify(quoted).slice(1, -1);
@@ -211,7 +211,7 @@ describe('secrets never leave the transport', () => {
     ] as ScriptedReply[]) {
       const events: unknown[] = [];
       const { transport, scripted } = transportWith(() => reply, events);
-      const result = await transport.request(spec('reconcile'));
+      const result = await transport.send(spec('reconcile'));
       expectErrorClean(result._unsafeUnwrapErr(), [SECRET, TOKEN]);
       expectNoSecret('hook events', events, [SECRET, TOKEN]);
       // The credential itself was sent (the provider needs it); only our reports must not show it.
@@ -233,7 +233,7 @@ describe('credentials only over https or to loopback', () => {
         expect(credentialUrlProblem(url)).not.toBeNull();
         const scripted = createScriptedFetch(() => ({ status: 200, body: { id: 'x' } }));
         const transport = createHttpTransport({ provider: 'sec', baseUrl: url, fetch: scripted.fetch });
-        const result = await transport.request(spec());
+        const result = await transport.send(spec());
         expect(result._unsafeUnwrapErr().code).toBe('INVALID_REQUEST');
         expect(scripted.requests).toHaveLength(0);
       }),

@@ -8,9 +8,6 @@ const SENSITIVE_FIELD_PATTERN =
 
 /** Credentials in Authorization-header syntax, wherever they are echoed. */
 const CREDENTIAL_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
-const CREDENTIAL_TEST_PATTERN = /(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/i;
-/** The shortest text CREDENTIAL_PATTERN can match ("basic" or "bearer", a space, 8 characters). */
-const MIN_CREDENTIAL_LENGTH = 'basic '.length + 8;
 
 export const REDACTED = '[REDACTED]';
 const MIN_SECRET_LENGTH = 4;
@@ -18,10 +15,7 @@ const MIN_SECRET_LENGTH = 4;
 export interface Redactor {
   /** Replaces every known secret in a string. */
   text(value: string): string;
-  /**
-   * A deep copy with known secrets and sensitive fields replaced; the value itself when nothing
-   * in it needs redacting (treat the result as read-only).
-   */
+  /** A deep copy with known secrets and sensitive fields replaced. */
   value<T>(value: T): T;
   headers(headers: Headers | Record<string, string>): Record<string, string>;
 }
@@ -35,61 +29,31 @@ export function isSensitiveHeader(name: string): boolean {
  * Very short "secrets" are ignored so that redaction cannot shred ordinary text.
  */
 export function createRedactor(secrets: () => readonly (string | null | undefined)[] = () => []): Redactor {
-  // Every form of every secret, longest first; rebuilt only when the list of secrets changes.
-  let cachedSecrets: readonly (string | null | undefined)[] = [];
-  let cachedForms: string[] = [];
-  const forms = (): readonly string[] => {
-    const current = secrets();
-    if (!sameList(current, cachedSecrets)) {
-      cachedSecrets = [...current];
-      const usable = current.filter(
-        (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
-      );
-      cachedForms = [...new Set(usable.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    }
-    return cachedForms;
+  // Every form of every secret, longest first, read on each use: tokens rotate.
+  const forms = (): string[] => {
+    const usable = secrets().filter(
+      (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+    );
+    return [...new Set(usable.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   };
 
-  const text = (value: string): string => {
+  const redactText = (value: string, secretForms: readonly string[]): string => {
     let result = value;
-    for (const form of forms()) {
+    for (const form of secretForms) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
     return result.replace(CREDENTIAL_PATTERN, `$1 ${REDACTED}`);
   };
-
-  /**
-   * Does anything in this value need redacting? A read-only scan that allocates nothing, so the
-   * common case (a provider payload without secrets) costs no copy. Deep or cyclic values answer yes.
-   */
-  const needsRedaction = (node: unknown, secretForms: readonly string[], depth: number): boolean => {
-    if (typeof node === 'string') {
-      if (node.length >= MIN_CREDENTIAL_LENGTH && CREDENTIAL_TEST_PATTERN.test(node)) return true;
-      // Forms are longest first: only those that fit in the string are looked for.
-      for (const form of secretForms) if (form.length <= node.length && node.includes(form)) return true;
-      return false;
-    }
-    if (typeof node !== 'object' || node === null) return false;
-    if (depth > 32) return true;
-    if (Array.isArray(node)) return node.some((item) => needsRedaction(item, secretForms, depth + 1));
-    for (const key in node) {
-      if (!Object.hasOwn(node, key)) continue;
-      const child = (node as Record<string, unknown>)[key];
-      if (child === null || child === undefined) continue;
-      if (SENSITIVE_FIELD_PATTERN.test(key)) return true;
-      if (needsRedaction(child, secretForms, depth + 1)) return true;
-    }
-    return false;
-  };
+  const text = (value: string): string => redactText(value, forms());
 
   const value = <T>(input: T): T => {
-    if (typeof input === 'object' && input !== null && !needsRedaction(input, forms(), 0)) return input;
+    const secretForms = forms();
     const seen = new WeakSet<object>();
     const walk = (node: unknown, key: string | null): unknown => {
       if (key !== null && SENSITIVE_FIELD_PATTERN.test(key) && node !== null && node !== undefined) {
         return REDACTED;
       }
-      if (typeof node === 'string') return text(node);
+      if (typeof node === 'string') return redactText(node, secretForms);
       if (typeof node !== 'object' || node === null) return node;
       if (seen.has(node)) return '[Circular]';
       seen.add(node);
@@ -109,12 +73,6 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
   };
 
   return { text, value, headers };
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
 }
 
 /**

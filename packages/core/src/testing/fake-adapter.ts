@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { errAsync, okAsync } from 'neverthrow';
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
+import { parseCloseRequest } from '../adapter/close-request';
 import { type ErrorRule, matchErrorRule } from '../adapter/error-rules';
 import { type Closure, createClosure } from '../domain/closure';
 import { ClosureError } from '../domain/closure-error';
 import type { ClosureErrorCode } from '../domain/closure-error-code';
-import type { ClosureEvent, ClosureEventType } from '../domain/closure-event';
+import type { ClosureEvent } from '../domain/closure-event';
 import type { ClosureState } from '../domain/closure-state';
 import { createReasonMap, type ReasonTable } from '../domain/reason-map';
 import { parseSettingsOrThrow, validateInput } from '../domain/validate-input';
@@ -14,9 +15,10 @@ import { type CommonAdapterSettings, commonAdapterSettingsSchema } from '../port
 import {
   type CallOptions,
   type ClosureAdapter,
-  closeAccountRequestSchema,
+  type ClosurePage,
   closureRefSchema,
   listClosuresQuerySchema,
+  type WebhookInput,
 } from '../port/closure-adapter';
 import { verifyHmacSha256Hex } from '../webhook/hmac';
 import {
@@ -162,33 +164,139 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
     });
   };
   const auth = { 'x-api-key': apiKey };
-  const authorize = () => okAsync(auth);
+  const authorize = async () => ok(auth);
 
-  const listByAccount = (accountId: string, page = 1, pageSize = 50, options: CallOptions = {}) =>
-    transport
-      .request(
+  const listByAccount = async (accountId: string, page: number, pageSize: number, options?: CallOptions) => {
+    const sent = await transport.send(
+      {
+        operation: 'listClosures',
+        method: 'GET',
+        path: '/closures',
+        query: { account_id: accountId, page, page_size: pageSize },
+        responseSchema: wireListSchema,
+        retryMode: 'safe',
+        authorize,
+        translateError,
+      },
+      options,
+    );
+    return sent.map(({ data }) => data);
+  };
+
+  const closeAccount = async (
+    request: unknown,
+    options?: CallOptions,
+  ): Promise<Result<Closure, ClosureError>> => {
+    const parsed = parseCloseRequest(request, { provider, reasons });
+    if (parsed.isErr()) return err(parsed.error);
+    const { accountId } = parsed.value.request;
+    const idempotencyKey = parsed.value.request.idempotencyKey ?? randomUUID();
+    const sent = await transport.send(
+      {
+        operation: 'closeAccount',
+        method: 'POST',
+        path: '/closures',
+        headers: { 'idempotency-key': idempotencyKey },
+        json: { account_id: accountId, reason: parsed.value.wireReason },
+        responseSchema: wireClosureSchema,
+        // The fake provider honours Idempotency-Key, so repeating is safe.
+        retryMode: 'safe',
+        idempotencyKey,
+        authorize,
+        translateError,
+      },
+      options,
+    );
+    if (sent.isOk()) {
+      const { data, status } = sent.value;
+      return ok(toClosure(data, status === 201 ? true : status === 200 ? false : null));
+    }
+    if (sent.error.code !== 'ALREADY_CLOSED') return err(sent.error);
+    // Already closed is not an error (DESIGN.md "Semantics every adapter shares"): the provider's
+    // `account_closed` refusal becomes the closed closure it already holds, with created: false.
+    // Without one to report, the refusal stands: the fake invents no closure.
+    const list = await listByAccount(accountId, 1, 50, options);
+    const closed = list.isOk() ? list.value.data.findLast((wire) => wire.status === 'closed') : undefined;
+    return closed ? ok(toClosure(closed, false)) : err(sent.error);
+  };
+
+  const getClosure = async (ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> => {
+    const valid = validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' });
+    if (valid.isErr()) return err(valid.error);
+    const { closureId, accountId } = valid.value;
+    if (closureId) {
+      const sent = await transport.send(
         {
-          operation: 'listClosures',
+          operation: 'getClosure',
           method: 'GET',
-          path: '/closures',
-          query: { account_id: accountId, page, page_size: pageSize },
-          responseSchema: wireListSchema,
+          path: `/closures/${encodeURIComponent(closureId)}`,
+          responseSchema: wireClosureSchema,
           retryMode: 'safe',
           authorize,
           translateError,
         },
         options,
-      )
-      .map(({ data }) => data);
+      );
+      return sent.map(({ data }) => toClosure(data));
+    }
+    const list = await listByAccount(accountId ?? '', 1, 50, options);
+    if (list.isErr()) return err(list.error);
+    const latest = list.value.data.at(-1);
+    return latest
+      ? ok(toClosure(latest))
+      : err(
+          new ClosureError({
+            code: 'CLOSURE_NOT_FOUND',
+            provider,
+            message: `no closure for account ${accountId}`,
+          }),
+        );
+  };
 
-  // Already closed is not an error (DESIGN.md "Semantics every adapter shares"): the provider's
-  // `account_closed` refusal becomes the closed closure it already holds, with created: false.
-  // Without one to report, the refusal stands: the fake invents no closure.
-  const existingClosedClosure = (accountId: string, refusal: ClosureError, options?: CallOptions) =>
-    listByAccount(accountId, 1, 50, options).andThen((list) => {
-      const closed = list.data.findLast((wire) => wire.status === 'closed');
-      return closed ? okAsync(toClosure(closed, false)) : errAsync(refusal);
+  const listClosures = async (
+    query: unknown,
+    options?: CallOptions,
+  ): Promise<Result<ClosurePage, ClosureError>> => {
+    const valid = validateInput(listClosuresQuerySchema, query, { provider, operation: 'listClosures' });
+    if (valid.isErr()) return err(valid.error);
+    const page = valid.value.page ?? 1;
+    const list = await listByAccount(valid.value.accountId ?? '', page, valid.value.pageSize ?? 50, options);
+    return list.map((answer) => ({
+      items: answer.data
+        .map((wire) => toClosure(wire))
+        .filter((closure) => !valid.value.state || closure.state.unified === valid.value.state),
+      nextPage: answer.has_more ? page + 1 : null,
+    }));
+  };
+
+  const parseWebhook = async (input: WebhookInput): Promise<Result<ClosureEvent, ClosureError>> => {
+    if (typeof input !== 'object' || input === null) {
+      return err(webhookPayloadInvalid(provider, 'parseWebhook needs { rawBody, headers }'));
+    }
+    const size = checkWebhookSize(provider, input.rawBody);
+    if (size.isErr()) return err(size.error);
+    const signature = getHeader(input.headers ?? {}, 'fake-signature');
+    if (
+      !signature ||
+      !verifyHmacSha256Hex({ rawBody: size.value, signatureHex: signature, secrets: webhookSecrets })
+    ) {
+      return err(webhookSignatureInvalid(provider, 'the fake-signature header does not match the body'));
+    }
+    const json = parseWebhookJson(provider, size.value);
+    if (json.isErr()) return err(json.error);
+    const event = validateInput(webhookSchema, json.value, { provider, operation: 'parseWebhook' });
+    if (event.isErr()) return err(webhookPayloadInvalid(provider, event.error.message, event.error.details));
+    const closure = toClosure(event.value.data);
+    return ok({
+      provider,
+      eventId: event.value.id,
+      type: closure.state.unified === 'CLOSED' ? 'ACCOUNT_CLOSED' : 'CLOSURE_UPDATED',
+      accountId: closure.accountId,
+      closure,
+      occurredAt: event.value.occurred_at ?? null,
+      raw: closure.raw,
     });
+  };
 
   const adapter: FakeClosureAdapter = {
     provider,
@@ -200,127 +308,11 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
       asyncClosure: true,
       reasons: reasons.supported,
     },
+    closeAccount: (request, options) => new ResultAsync(closeAccount(request, options)),
+    getClosure: (ref, options) => new ResultAsync(getClosure(ref, options)),
+    listClosures: (query, options) => new ResultAsync(listClosures(query, options)),
 
-    closeAccount(request, options) {
-      return validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' })
-        .andThen((valid) => reasons.toProvider(valid.reason).map((wireReason) => ({ valid, wireReason })))
-        .asyncAndThen(({ valid, wireReason }) => {
-          const idempotencyKey = valid.idempotencyKey ?? randomUUID();
-          return transport.request(
-            {
-              operation: 'closeAccount',
-              method: 'POST',
-              path: '/closures',
-              headers: { 'idempotency-key': idempotencyKey },
-              json: { account_id: valid.accountId, reason: wireReason },
-              responseSchema: wireClosureSchema,
-              // The fake provider honours Idempotency-Key, so repeating is safe.
-              retryMode: 'safe',
-              idempotencyKey,
-              authorize,
-              translateError,
-            },
-            options,
-          );
-        })
-        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null))
-        .orElse((error) =>
-          error.code === 'ALREADY_CLOSED'
-            ? existingClosedClosure(request.accountId, error, options)
-            : errAsync(error),
-        );
-    },
-
-    getClosure(ref, options) {
-      return validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' }).asyncAndThen(
-        (valid) => {
-          if (valid.closureId) {
-            return transport
-              .request(
-                {
-                  operation: 'getClosure',
-                  method: 'GET',
-                  path: `/closures/${encodeURIComponent(valid.closureId)}`,
-                  responseSchema: wireClosureSchema,
-                  retryMode: 'safe',
-                  authorize,
-                  translateError,
-                },
-                options,
-              )
-              .map(({ data }) => toClosure(data));
-          }
-          const accountId = valid.accountId as string;
-          return listByAccount(accountId, 1, 50, options).andThen((list) => {
-            const latest = list.data.at(-1);
-            return latest
-              ? okAsync(toClosure(latest))
-              : errAsync(
-                  new ClosureError({
-                    code: 'CLOSURE_NOT_FOUND',
-                    provider,
-                    message: `no closure for account ${accountId}`,
-                  }),
-                );
-          });
-        },
-      );
-    },
-
-    listClosures(query, options) {
-      return validateInput(listClosuresQuerySchema, query, {
-        provider,
-        operation: 'listClosures',
-      }).asyncAndThen((valid) => {
-        const page = valid.page ?? 1;
-        return listByAccount(valid.accountId ?? '', page, valid.pageSize ?? 50, options).map((list) => ({
-          items: list.data
-            .map((wire) => toClosure(wire))
-            .filter((closure) => !valid.state || closure.state.unified === valid.state),
-          nextPage: list.has_more ? page + 1 : null,
-        }));
-      });
-    },
-
-    parseWebhook(input) {
-      if (typeof input !== 'object' || input === null) {
-        return errAsync(webhookPayloadInvalid(provider, 'parseWebhook needs { rawBody, headers }'));
-      }
-      const size = checkWebhookSize(provider, input.rawBody);
-      if (size.isErr()) return errAsync(size.error);
-      const signature = getHeader(input.headers ?? {}, 'fake-signature');
-      if (
-        !signature ||
-        !verifyHmacSha256Hex({ rawBody: size.value, signatureHex: signature, secrets: webhookSecrets })
-      ) {
-        return errAsync(
-          webhookSignatureInvalid(provider, 'the fake-signature header does not match the body'),
-        );
-      }
-      return parseWebhookJson(provider, size.value)
-        .andThen((json) => validateInput(webhookSchema, json, { provider, operation: 'parseWebhook' }))
-        .mapErr((error) =>
-          error.code === 'INVALID_REQUEST'
-            ? webhookPayloadInvalid(provider, error.message, error.details)
-            : error,
-        )
-        .map((event) => {
-          const closure = toClosure(event.data);
-          const type: ClosureEventType =
-            closure.state.unified === 'CLOSED' ? 'ACCOUNT_CLOSED' : 'CLOSURE_UPDATED';
-          const closureEvent: ClosureEvent = {
-            provider,
-            eventId: event.id,
-            type,
-            accountId: closure.accountId,
-            closure,
-            occurredAt: event.occurred_at ?? null,
-            raw: closure.raw,
-          };
-          return closureEvent;
-        })
-        .asyncAndThen((closureEvent) => okAsync(closureEvent));
-    },
+    parseWebhook: (input) => new ResultAsync(parseWebhook(input)),
   };
   return adapter;
 }

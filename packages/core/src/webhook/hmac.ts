@@ -44,29 +44,15 @@ export function verifyHmacSha256Hex(input: {
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-/** Digests of each accepted credential list, computed once per list rather than per request. */
-const acceptedDigests = new WeakMap<
-  readonly string[],
-  { key: string; digests: readonly { digest: Buffer; length: number }[] }
->();
-
 /** True when the presented credential equals any accepted one, compared in constant time. */
 export function matchesAnyCredential(presented: string, accepted: readonly string[]): boolean {
-  // Keyed by content too, so a list changed in place (rotation) is never matched against stale digests.
-  const key = accepted.join('\u0000');
-  let cached = acceptedDigests.get(accepted);
-  if (cached?.key !== key) {
-    cached = {
-      key,
-      digests: accepted.map((credential) => ({ digest: sha256(credential), length: credential.length })),
-    };
-    acceptedDigests.set(accepted, cached);
-  }
-  const { digests } = cached;
   const presentedDigest = sha256(presented);
   let matched = false;
-  for (const { digest, length } of digests) {
-    if (timingSafeEqual(presentedDigest, digest) && presented.length === length) matched = true;
+  // Equal-length digests compare in constant time; every credential is compared, match or not.
+  for (const credential of accepted) {
+    if (timingSafeEqual(presentedDigest, sha256(credential)) && presented.length === credential.length) {
+      matched = true;
+    }
   }
   return matched;
 }
