@@ -112,8 +112,8 @@ export function createUdara360Adapter(input: Udara360AdapterSettings = {}): Clos
         responseSchema: closeOutcomeSchema,
         // §7.3: never resend without a read-back that showed the close was not applied.
         retryMode: 'reconcile',
-        reconcile: () =>
-          new ResultAsync(readBack.reconcile(sent, options)).map(
+        reconcile: async () =>
+          (await readBack.reconcile(sent, options)).map(
             (outcome): ReconcileOutcome<CloseOutcome> =>
               outcome.applied ? { applied: true, value: { readBack: outcome.value } } : outcome,
           ),
