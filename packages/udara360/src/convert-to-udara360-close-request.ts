@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Udara360CloseAccountBody } from './udara360-api';
 
 /** `Request-Reference` holds at most 100 characters ([REQ], providers/udara360.md §2, §7). */
@@ -9,63 +9,61 @@ export const REQUEST_REFERENCE_MAX_LENGTH = 100;
  */
 export const INSTRUMENT_NUMBER_MAX_LENGTH = 50;
 
-export interface Udara360IdempotencyMaterial {
-  /** `ck-` + 64 hex characters (67). */
+/** The references of one closeaccount request as sent. */
+export interface Udara360PostingReferences {
+  /** `ck-` + 32 hex characters of the key's digest + `-` + 32 random hex characters (68). */
   requestReference: string;
-  /** A GUID (RFC 9562 version 8, derived), 36 characters. */
+  /** A random GUID (RFC 9562 version 4), 36 characters. */
   instrumentNumber: string;
 }
 
 /**
- * Hex SHA-256. `crypto.hash` (Node 20.12 and later) hashes in one call without building a Hash
- * object, which shows on a path taken by every close; earlier Node 20 releases use `createHash`.
+ * The part of every Request-Reference that names the logical close: `ck-` and the first 32 hex
+ * characters of SHA-256 over the idempotency key. Every posting of one logical close starts with
+ * it, so a caller can find them all in the Udara360 portal without the key being shown.
  */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
-
-const digestHex = (purpose: string, idempotencyKey: string) =>
-  sha256Hex(`closekit/udara360/${purpose}\n${idempotencyKey}`);
+export function udara360ReferencePrefix(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`closekit/udara360/request-reference\n${idempotencyKey}`);
+  return `ck-${digest.digest('hex').slice(0, 32)}`;
+}
 
 /**
- * The Request-Reference header and instrumentNumber of one logical close, derived from its
- * idempotency key: identical on every attempt and every process, so a replay after a read-back
- * carries the same material (§7.1), and callers can recompute them to find the posting in the
- * Udara360 portal. The two values use separate hashes so neither reveals the other.
+ * Fresh references for one closeaccount request. Why fresh on every request, and not derived from
+ * the idempotency key (as before):
+ * - [REQ] asks for a unique Request-Reference on every request that modifies data, and whether
+ *   Udara360 refuses a reused one (code 26) even after a failed posting is undocumented (§7, §9).
+ *   A derived reference would then lock a logical close out for good after one failed posting:
+ *   every resend, and every later call with the same key, would answer 26.
+ * - The same holds for `instrumentNumber` ("instrument number for transaction status", a GUID
+ *   Udara360 generates itself when none is sent [CA]): nothing documents looking a closure up by
+ *   it, so it buys no idempotency, and a reused one may be refused like a reference.
+ * What prevents a double close instead: a close is sent only after a read of the account showed it
+ *   open (before the first send, and a read-back before every resend after an unknown outcome);
+ *   an account closes once and for good (§3), so its status is the idempotency record. Within one
+ *   adapter, closes of the same account run one at a time, so two concurrent calls cannot both
+ *   pass the read.
  */
-export function deriveUdara360IdempotencyMaterial(idempotencyKey: string): Udara360IdempotencyMaterial {
-  const requestReference = `ck-${digestHex('request-reference', idempotencyKey)}`;
-  // The first 16 bytes of the second digest, as a GUID. RFC 9562 §5.8: version 8 (custom) is the
-  // high nibble of byte 6, and the RFC variant sets the top two bits of byte 8 to 10.
-  const hex = digestHex('instrument-number', idempotencyKey);
-  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  const instrumentNumber = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  return { requestReference, instrumentNumber };
+export function createUdara360PostingReferences(idempotencyKey: string): Udara360PostingReferences {
+  return {
+    requestReference: `${udara360ReferencePrefix(idempotencyKey)}-${randomUUID().replaceAll('-', '')}`,
+    instrumentNumber: randomUUID(),
+  };
 }
 
-export interface Udara360CloseRequest {
-  headers: { 'Request-Reference': string };
-  body: Udara360CloseAccountBody;
-  material: Udara360IdempotencyMaterial;
-}
-
-/** The closeaccount request of one logical close ([CA], seed 004). Inputs are already validated. */
+/** The closeaccount body ([CA], seed 004). Inputs are already validated. */
 export function convertToUdara360CloseRequest(input: {
   accountNumber: string;
   closureReason: string;
-  idempotencyKey: string;
-}): Udara360CloseRequest {
-  const material = deriveUdara360IdempotencyMaterial(input.idempotencyKey);
+  references: Udara360PostingReferences;
+}): { headers: { 'Request-Reference': string }; body: Udara360CloseAccountBody } {
   return {
     // The docs spell it Request-Reference, request-reference and Request-reference: HTTP header
     // names are case-insensitive, so the documented table spelling is used.
-    headers: { 'Request-Reference': material.requestReference },
+    headers: { 'Request-Reference': input.references.requestReference },
     body: {
       accountNumber: input.accountNumber,
       closureReason: input.closureReason,
-      instrumentNumber: material.instrumentNumber,
+      instrumentNumber: input.references.instrumentNumber,
     },
-    material,
   };
 }

@@ -1,30 +1,32 @@
 export {
-  deriveUdara360IdempotencyMaterial,
   INSTRUMENT_NUMBER_MAX_LENGTH,
   REQUEST_REFERENCE_MAX_LENGTH,
-  type Udara360IdempotencyMaterial,
+  type Udara360PostingReferences,
+  udara360ReferencePrefix,
 } from './convert-to-udara360-close-request';
+export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
 export {
   UDARA360_ACCOUNT_STATUSES,
   type Udara360AccountStatusCode,
-} from './map-udara360-account-status';
-export { CLOSURE_REASON_MAX_LENGTH, UDARA360_REASON_TABLE } from './map-udara360-closure-reason';
+} from './map-udara360-closure-state';
 export { createUdara360Adapter } from './udara360-adapter';
+export { ACCOUNT_NUMBER_MAX_LENGTH } from './udara360-api';
 export {
-  UDARA360_HTTP_ERROR_TABLE,
-  UDARA360_STATUS_CODE_TABLE,
+  UDARA360_HTTP_ERROR_RULES,
+  UDARA360_OPERATION_ERROR_RULES,
+  UDARA360_POSTING_CODE_RULES,
   UDARA360_UNLISTED_STATUS_CODE,
   type Udara360Disposition,
-  type Udara360HttpErrorEntry,
-  type Udara360StatusCodeEntry,
+  type Udara360Operation,
+  type Udara360PostingCodeRule,
 } from './udara360-error';
 export {
+  UDARA360_BASE_URL_ENV,
   UDARA360_CLIENT_ID_ENV,
   UDARA360_CLIENT_SECRET_ENV,
   UDARA360_LIVE_BASE_URL,
   UDARA360_TEST_BASE_URL,
   type Udara360AdapterSettings,
 } from './udara360-settings';
-export { ACCOUNT_NUMBER_MAX_LENGTH } from './validate-udara360-input';
 
 export const VERSION = '0.1.0';

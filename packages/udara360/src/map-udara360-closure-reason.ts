@@ -1,4 +1,4 @@
-import { createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core';
+import { createReasonMap, type ReasonMap, type ReasonTable } from '@closekit/core/adapter';
 
 /** `closureReason` is free text of at most 150 characters ([CA], providers/udara360.md §2). */
 export const CLOSURE_REASON_MAX_LENGTH = 150;

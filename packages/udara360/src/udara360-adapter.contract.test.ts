@@ -14,7 +14,8 @@ const REFUSAL_STATUS_CODES: Partial<Record<ClosureErrorCode, string>> = {
   ACCOUNT_NOT_FOUND: '25',
   DUPLICATE_REQUEST: '26',
   ACCOUNT_BLOCKED: '28',
-  NON_ZERO_BALANCE: '51',
+  // NON_ZERO_BALANCE is not a close answer: the pre-flight refuses a funded account before sending,
+  // and 51 means "Insufficient Balance" ([CODES]), not "funds left" (udara360-error.ts).
   PERMISSION_DENIED: '57',
 };
 
@@ -94,16 +95,34 @@ defineClosureAdapterContract({
         },
       };
     }
+    // The pre-flight's balance read ([BAL]): an empty account.
+    if (request.method === 'GET' && request.path === '/api/account/v1/getbyaccountnumber') {
+      return {
+        status: 200,
+        body: {
+          status: true,
+          message: 'Successful',
+          data: { accountNumber: world.accountId, ledgerBalance: 0, availableBalance: 0, lienAmount: 0 },
+        },
+      };
+    }
     return {
       status: 404,
       body: { errors: [{ statusCode: 404, errorCode: 'NOT_FOUND', errorMessage: 'no route' }] },
     };
   },
-  idempotencyMaterial: (request) => ({
-    requestReference: request.headers['request-reference'],
-    instrumentNumber: instrumentNumberOf(request),
-    body: request.bodyText,
-  }),
+  // What stays the same on every attempt of one close: the key-derived prefix of Request-Reference
+  // and the body but its instrumentNumber. Both references are fresh per request, so a provider
+  // refusing reused ones (code 26) cannot lock a resend out (convert-to-udara360-close-request.ts).
+  idempotencyMaterial: (request) => {
+    const body = request.json as { instrumentNumber?: string } | undefined;
+    return {
+      referencePrefix: /^(ck-[0-9a-f]{32})-[0-9a-f]{32}$/.exec(
+        request.headers['request-reference'] ?? '',
+      )?.[1],
+      body: { ...body, instrumentNumber: undefined },
+    };
+  },
   stateAfterClose: '3',
   refusals: Object.keys(REFUSAL_STATUS_CODES) as ClosureErrorCode[],
   states: { '3': 'CLOSED', Closed: 'CLOSED' },

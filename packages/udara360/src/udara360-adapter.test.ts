@@ -1,6 +1,8 @@
 import type { ClosureError, HttpHooks } from '@closekit/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import balanceFunded from './__fixtures__/balance-funded.json';
+import balanceZero from './__fixtures__/balance-zero.json';
 import closeRefused51 from './__fixtures__/close-account-refused-51.json';
 import closeSuccess from './__fixtures__/close-account-success.json';
 import errorEnvelope400 from './__fixtures__/error-envelope-400.json';
@@ -9,9 +11,9 @@ import searchClosed from './__fixtures__/search-account-closed.json';
 import searchOpen from './__fixtures__/search-account-open.json';
 import token from './__fixtures__/token.json';
 import tokenEnvelope from './__fixtures__/token-envelope.json';
-import { deriveUdara360IdempotencyMaterial } from './convert-to-udara360-close-request';
+import { udara360ReferencePrefix } from './convert-to-udara360-close-request';
 import { createUdara360Adapter } from './udara360-adapter';
-import { UDARA360_STATUS_CODE_TABLE } from './udara360-error';
+import { UDARA360_POSTING_CODE_RULES } from './udara360-error';
 import {
   UDARA360_LIVE_BASE_URL,
   UDARA360_TEST_BASE_URL,
@@ -23,11 +25,15 @@ const CLIENT_ID = 'client-id-0001';
 const CLIENT_SECRET = 'client-secret-very-private-0001';
 const ACCOUNT = '1100012345';
 const KEY = 'close-1100012345-2026-01-01';
-const MATERIAL = deriveUdara360IdempotencyMaterial(KEY);
+/** Every Request-Reference of one logical close starts with its key's prefix, then a fresh part. */
+const REFERENCE = new RegExp(`^${udara360ReferencePrefix(KEY)}-[0-9a-f]{32}$`);
+const GUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const AUTH_PATH = '/api/auth/v1/authenticate';
 const CLOSE_PATH = '/api/postings/v1/closeaccount';
 const SEARCH_PATH = '/api/account/v1/SearchAccount';
 const SEARCH_QUERY = { accountNumber: ACCOUNT, PageNumber: '1', PageSize: '10' };
+const BALANCE_PATH = '/api/account/v1/getbyaccountnumber';
+const BALANCE_QUERY = { AccountNumber: ACCOUNT };
 const BEARER = `Bearer ${token.accessToken}`;
 
 interface Seen {
@@ -72,10 +78,13 @@ const scope = () => nock(BASE);
 const authOk = (times = 1) => scope().post(AUTH_PATH).times(times).reply(200, token);
 const searchReply = (body: nock.Body, times = 1) =>
   scope().get(SEARCH_PATH).query(SEARCH_QUERY).times(times).reply(200, body);
+/** The pre-flight's balance read, answered with an empty account unless told otherwise. */
+const balanceReply = (times = 1, body: nock.Body = balanceZero) =>
+  scope().get(BALANCE_PATH).query(BALANCE_QUERY).times(times).reply(200, body);
 const closeBody = (reason = "Customer's request") => ({
   accountNumber: ACCOUNT,
   closureReason: reason,
-  instrumentNumber: MATERIAL.instrumentNumber,
+  instrumentNumber: expect.stringMatching(GUID_V4),
 });
 const closeCall = (adapter = adapterWith(), reason: 'CUSTOMER_REQUEST' | 'FRAUD' = 'CUSTOMER_REQUEST') =>
   adapter.closeAccount({ accountId: ACCOUNT, reason, idempotencyKey: KEY });
@@ -163,19 +172,22 @@ describe('authentication', () => {
     const { seen, record } = recorder();
     scope().post(AUTH_PATH).reply(record(200, token));
     scope().get(SEARCH_PATH).query(SEARCH_QUERY).reply(record(200, searchOpen));
+    scope().get(BALANCE_PATH).query(BALANCE_QUERY).reply(record(200, balanceZero));
     scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
     const result = await closeCall();
     expect(result.isOk()).toBe(true);
     expect(seen.map(({ method, path }) => `${method} ${path}`)).toEqual([
       `POST ${AUTH_PATH}`,
       `GET ${SEARCH_PATH}?accountNumber=${ACCOUNT}&PageNumber=1&PageSize=10`,
+      `GET ${BALANCE_PATH}?AccountNumber=${ACCOUNT}`,
       `POST ${CLOSE_PATH}`,
     ]);
-    const [auth, search, close] = seen;
+    const [auth, search, balance, close] = seen;
     expect(auth!.body).toEqual({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     expect(auth!.headers['content-type']).toBe('application/json');
     expect(auth!.headers.authorization).toBeUndefined();
     expect(search!.headers.authorization).toBe(BEARER);
+    expect(balance!.headers.authorization).toBe(BEARER);
     expect(close!.headers.authorization).toBe(BEARER);
   });
 
@@ -313,6 +325,7 @@ describe('closeAccount', () => {
     const { seen, record } = recorder();
     authOk();
     searchReply(searchOpen);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
     const closure = (await closeCall())._unsafeUnwrap();
     expect(seen).toHaveLength(1);
@@ -324,14 +337,15 @@ describe('closeAccount', () => {
       'content-type': 'application/json',
       accept: 'application/json',
       authorization: BEARER,
-      'request-reference': MATERIAL.requestReference,
+      'request-reference': expect.stringMatching(REFERENCE),
     });
     expect(Object.keys(close.headers).sort()).toEqual(
       expect.arrayContaining(['accept', 'authorization', 'content-type', 'request-reference']),
     );
     expect(closure).toEqual({
       provider: 'udara360',
-      closureId: 'UDR20260101123456789',
+      // The account number on every path (convert-udara360-to-closure.ts); the posting's reference stays in raw.
+      closureId: ACCOUNT,
       accountId: ACCOUNT,
       state: { unified: 'CLOSED', raw: '00' },
       reason: { unified: 'CUSTOMER_REQUEST', raw: "Customer's request" },
@@ -347,41 +361,54 @@ describe('closeAccount', () => {
     });
   });
 
-  it('derives Request-Reference and instrumentNumber from the idempotency key within the documented limits', () => {
-    expect(MATERIAL.requestReference.length).toBeLessThanOrEqual(100);
-    expect(MATERIAL.instrumentNumber).toMatch(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    );
-    expect(deriveUdara360IdempotencyMaterial(KEY)).toEqual(MATERIAL);
+  it('sends a Request-Reference and instrumentNumber within the documented limits', async () => {
+    const { seen, record } = recorder();
+    authOk();
+    searchReply(searchOpen);
+    balanceReply();
+    scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
+    expect((await closeCall()).isOk()).toBe(true);
+    const reference = seen[0]!.headers['request-reference']!;
+    expect(reference.length).toBeLessThanOrEqual(100);
+    expect(reference).toMatch(REFERENCE);
+    expect((seen[0]!.body as { instrumentNumber: string }).instrumentNumber).toMatch(GUID_V4);
   });
 
-  it('generates one idempotency key per call when none is given, reused on every attempt', async () => {
+  it('generates one idempotency key per call when none is given; each resend gets fresh references', async () => {
     const { seen, record } = recorder();
     authOk();
     searchReply(searchOpen, 2);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(record(503, errorEnvelope500));
     scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
     const hooks: HttpHooks = { onRequest: vi.fn() };
     const result = await adapterWith({ hooks }).closeAccount({ accountId: ACCOUNT, reason: 'FRAUD' });
     expect(result.isOk()).toBe(true);
     expect(seen).toHaveLength(2);
-    expect(seen[1]!.headers['request-reference']).toBe(seen[0]!.headers['request-reference']);
-    expect(seen[1]!.body).toEqual(seen[0]!.body);
+    // A read-back showed the 503 applied nothing: the resend must not reuse a reference (code 26).
+    expect(seen[1]!.headers['request-reference']).not.toBe(seen[0]!.headers['request-reference']);
+    const instrument = (request: Seen) => (request.body as { instrumentNumber: string }).instrumentNumber;
+    expect(instrument(seen[1]!)).not.toBe(instrument(seen[0]!));
+    expect({ ...(seen[1]!.body as object), instrumentNumber: null }).toEqual({
+      ...(seen[0]!.body as object),
+      instrumentNumber: null,
+    });
     const closeEvents = vi
       .mocked(hooks.onRequest!)
       .mock.calls.map(([event]) => event)
       .filter((event) => event.operation === 'closeAccount');
     const key = closeEvents[0]!.idempotencyKey!;
     expect(closeEvents.map((event) => event.idempotencyKey)).toEqual([key, key]);
-    expect(deriveUdara360IdempotencyMaterial(key).requestReference).toBe(
-      seen[0]!.headers['request-reference'],
-    );
+    for (const request of seen) {
+      expect(request.headers['request-reference']!.startsWith(`${udara360ReferencePrefix(key)}-`)).toBe(true);
+    }
   });
 
   it('sends each supported reason verbatim, and overrides from reasonMap', async () => {
     const { seen, record } = recorder();
     authOk();
     searchReply(searchOpen, 2);
+    balanceReply(2);
     scope().post(CLOSE_PATH).times(2).reply(record(200, closeSuccess));
     const adapter = adapterWith({ reasonMap: { FRAUD: 'Fraud related concern (AML)' } });
     await closeCall(adapter, 'CUSTOMER_REQUEST');
@@ -430,8 +457,8 @@ describe('closeAccount', () => {
   });
 
   describe('every statusCode of the table', () => {
-    for (const [statusCode, entry] of Object.entries(UDARA360_STATUS_CODE_TABLE)) {
-      if (entry.disposition === 'success') continue;
+    for (const entry of UDARA360_POSTING_CODE_RULES) {
+      const statusCode = entry.providerCode;
       it(`${statusCode} (${entry.meaning}) -> ${entry.code}, ${entry.disposition}`, async () => {
         const { seen, record } = recorder();
         authOk();
@@ -444,6 +471,7 @@ describe('closeAccount', () => {
             searches++;
             return [200, searchOpen];
           });
+        balanceReply();
         scope()
           .post(CLOSE_PATH)
           .times(3)
@@ -459,14 +487,14 @@ describe('closeAccount', () => {
         });
         expect(error.message).toContain(`status code ${statusCode}`);
         // refused: pre-check only; confirm: one read after; uncertain: read-back before the one replay and after it.
-        const expected = { success: [], refused: [1, 1], confirm: [1, 2], uncertain: [2, 3] }[
-          entry.disposition
-        ];
+        const expected = { refused: [1, 1], confirm: [1, 2], uncertain: [2, 3] }[entry.disposition];
         expect([seen.length, searches]).toEqual(expected);
         for (const request of seen) {
           expect(request.body).toEqual(closeBody());
-          expect(request.headers['request-reference']).toBe(MATERIAL.requestReference);
+          expect(request.headers['request-reference']).toMatch(REFERENCE);
         }
+        const references = seen.map((request) => request.headers['request-reference']);
+        expect(new Set(references).size).toBe(references.length);
       });
     }
   });
@@ -474,11 +502,13 @@ describe('closeAccount', () => {
   it('reads the Udara message and code into the error of a refusal', async () => {
     authOk();
     searchReply(searchOpen);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(200, closeRefused51);
     const error = (await closeCall())._unsafeUnwrapErr();
     expect(error.toJSON()).toEqual({
       name: 'ClosureError',
-      code: 'NON_ZERO_BALANCE',
+      // [CODES] names 51 "Insufficient Balance" and nothing more: the provider's own refusal.
+      code: 'PROVIDER_ERROR',
       message: 'closeAccount: Udara360 answered status code 51 (Insufficient Balance): Insufficient Balance',
       retryable: false,
       provider: 'udara360',
@@ -493,6 +523,7 @@ describe('closeAccount', () => {
   it('treats HTTP 200 with status false and no code as a failure, confirmed by a read-back', async () => {
     authOk();
     searchReply(searchOpen, 2);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(200, { status: false, message: 'Something went wrong' });
     const error = (await closeCall())._unsafeUnwrapErr();
     expect(error).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: null, retryable: false });
@@ -503,11 +534,12 @@ describe('closeAccount', () => {
   it('takes "00" with status false for a contradiction and lets the read-back decide', async () => {
     authOk();
     searchReply(searchOpen);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(200, posting(false, '00'));
     searchReply(searchClosed);
     const closure = (await closeCall())._unsafeUnwrap();
     expect(closure).toMatchObject({
-      closureId: MATERIAL.instrumentNumber,
+      closureId: ACCOUNT,
       state: { unified: 'CLOSED', raw: '3' },
       reason: { unified: 'CUSTOMER_REQUEST', raw: "Customer's request" },
       initiatedBy: 'partner',
@@ -519,11 +551,12 @@ describe('closeAccount', () => {
   it('confirms a 26 (Duplicate Record) by reading back: Closed means our earlier attempt closed it', async () => {
     authOk();
     searchReply(searchOpen);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(200, posting(false, '26'));
     searchReply(searchClosed);
     const closure = (await closeCall())._unsafeUnwrap();
     expect(closure).toMatchObject({
-      closureId: MATERIAL.instrumentNumber,
+      closureId: ACCOUNT,
       created: null,
       state: { unified: 'CLOSED' },
     });
@@ -533,6 +566,7 @@ describe('closeAccount', () => {
   it('answers OUTCOME_UNKNOWN when a 26 cannot be confirmed', async () => {
     authOk();
     searchReply(searchOpen);
+    balanceReply();
     scope().post(CLOSE_PATH).reply(200, posting(false, '26'));
     scope().get(SEARCH_PATH).query(SEARCH_QUERY).reply(404, errorEnvelope400);
     const error = (await closeCall())._unsafeUnwrapErr();
@@ -543,6 +577,7 @@ describe('closeAccount', () => {
     it('translates a 400 with its errorCode and errorMessage, without retrying', async () => {
       authOk();
       searchReply(searchOpen);
+      balanceReply();
       scope().post(CLOSE_PATH).reply(400, errorEnvelope400, { 'x-request-id': 'req-400' });
       const error = (await closeCall())._unsafeUnwrapErr();
       expect(error.toJSON()).toEqual({
@@ -563,6 +598,7 @@ describe('closeAccount', () => {
     it('reads back after a 5xx and reports it once the retries are spent', async () => {
       authOk();
       searchReply(searchOpen, 3);
+      balanceReply();
       scope().post(CLOSE_PATH).times(2).reply(500, errorEnvelope500);
       const error = (await closeCall(adapterWith({ maxRetries: 1 })))._unsafeUnwrapErr();
       expect(error).toMatchObject({
@@ -586,6 +622,7 @@ describe('closeAccount', () => {
         nock.cleanAll();
         authOk();
         searchReply(searchOpen, 2);
+        balanceReply();
         scope()
           .post(CLOSE_PATH)
           .reply(
@@ -603,6 +640,7 @@ describe('closeAccount', () => {
     it('reads ASP.NET model-validation errors too', async () => {
       authOk();
       searchReply(searchOpen);
+      balanceReply();
       scope()
         .post(CLOSE_PATH)
         .reply(400, {
@@ -624,6 +662,7 @@ describe('closeAccount', () => {
         const { seen, record } = recorder();
         authOk();
         searchReply(searchOpen);
+        balanceReply();
         scope()
           .post(CLOSE_PATH)
           .reply(record(200, posting(false, statusCode)));
@@ -631,7 +670,7 @@ describe('closeAccount', () => {
         const closure = (await closeCall())._unsafeUnwrap();
         expect(seen).toHaveLength(1);
         expect(closure).toMatchObject({
-          closureId: MATERIAL.instrumentNumber,
+          closureId: ACCOUNT,
           accountId: ACCOUNT,
           state: { unified: 'CLOSED', raw: '3' },
           created: null,
@@ -639,21 +678,24 @@ describe('closeAccount', () => {
         expect(nock.isDone()).toBe(true);
       });
 
-      it(`${statusCode} then not closed on read-back: one replay with the same material`, async () => {
+      it(`${statusCode} then not closed on read-back: one resend with fresh references`, async () => {
         const { seen, record } = recorder();
         authOk();
         searchReply(searchOpen, 2);
+        balanceReply();
         scope()
           .post(CLOSE_PATH)
           .reply(record(200, posting(false, statusCode)));
         scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
         const closure = (await closeCall())._unsafeUnwrap();
-        expect(closure).toMatchObject({ closureId: 'UDR20260101123456789', created: true });
+        expect(closure).toMatchObject({ closureId: ACCOUNT, created: true });
         expect(seen).toHaveLength(2);
-        expect(seen[1]!.body).toEqual(seen[0]!.body);
+        expect(seen[0]!.body).toEqual(closeBody());
         expect(seen[1]!.body).toEqual(closeBody());
-        expect(seen[1]!.headers['request-reference']).toBe(seen[0]!.headers['request-reference']);
-        expect(seen[1]!.headers['request-reference']).toBe(MATERIAL.requestReference);
+        // Fresh references for the resend, so a provider refusing reused ones (26) cannot lock it out.
+        expect(seen[1]!.headers['request-reference']).toMatch(REFERENCE);
+        expect(seen[1]!.headers['request-reference']).not.toBe(seen[0]!.headers['request-reference']);
+        expect(seen[1]!.body).not.toEqual(seen[0]!.body);
         expect(nock.isDone()).toBe(true);
       });
 
@@ -661,6 +703,7 @@ describe('closeAccount', () => {
         const { seen, record } = recorder();
         authOk();
         searchReply(searchOpen);
+        balanceReply();
         scope()
           .post(CLOSE_PATH)
           .reply(record(200, posting(false, statusCode)));
@@ -675,6 +718,7 @@ describe('closeAccount', () => {
     it('a read-back with an unreadable status is OUTCOME_UNKNOWN, never a replay', async () => {
       authOk();
       searchReply(searchOpen);
+      balanceReply();
       scope().post(CLOSE_PATH).reply(200, posting(false, '96'));
       searchReply({ status: true, data: [{ accountNumber: ACCOUNT, accountStatus: null }] });
       const error = (await closeCall())._unsafeUnwrapErr();
@@ -685,10 +729,11 @@ describe('closeAccount', () => {
     it('a lost answer (connection reset) is read back before any replay', async () => {
       authOk();
       searchReply(searchOpen);
+      balanceReply();
       scope().post(CLOSE_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
       searchReply(searchClosed);
       const closure = (await closeCall())._unsafeUnwrap();
-      expect(closure).toMatchObject({ closureId: MATERIAL.instrumentNumber, created: null });
+      expect(closure).toMatchObject({ closureId: ACCOUNT, created: null });
       expect(nock.isDone()).toBe(true);
     });
   });
@@ -817,9 +862,31 @@ describe('getClosure', () => {
     });
   });
 
-  it('cannot look a closure up by closureId alone, and says so without a request', async () => {
-    const error = (await adapterWith().getClosure({ closureId: 'UDR20260101123456789' }))._unsafeUnwrapErr();
-    expect(error).toMatchObject({ code: 'OPERATION_NOT_SUPPORTED' });
+  it('takes the closureId (the account number) as well as the accountId', async () => {
+    authOk();
+    searchReply(searchClosed, 2);
+    const adapter = adapterWith();
+    const byId = (await adapter.getClosure({ closureId: ACCOUNT }))._unsafeUnwrap();
+    expect(byId).toMatchObject({ closureId: ACCOUNT, accountId: ACCOUNT, state: { unified: 'CLOSED' } });
+    expect((await adapter.getClosure({ closureId: ACCOUNT, accountId: ACCOUNT }))._unsafeUnwrap()).toEqual(
+      byId,
+    );
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('refuses a closureId that is not an account number, or one that names another account, without a request', async () => {
+    const adapter = adapterWith();
+    expect(
+      (await adapter.getClosure({ closureId: 'UDR20260101123456789' }))._unsafeUnwrapErr(),
+    ).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: {
+        issues: [{ path: 'closureId', message: 'must be at most 10 characters (Udara360 account number)' }],
+      },
+    });
+    expect(
+      (await adapter.getClosure({ closureId: '1100099999', accountId: ACCOUNT }))._unsafeUnwrapErr(),
+    ).toMatchObject({ code: 'INVALID_REQUEST' });
   });
 });
 
@@ -838,5 +905,212 @@ describe('listClosures and webhooks', () => {
       code: 'OPERATION_NOT_SUPPORTED',
       provider: 'udara360',
     });
+  });
+});
+
+describe('pre-flight: closure is irreversible, so a funded account is refused before sending', () => {
+  const funded = (fields: Partial<typeof balanceZero.data>) => ({
+    ...balanceZero,
+    data: { ...balanceZero.data, ...fields },
+  });
+
+  it('refuses a funded account with NON_ZERO_BALANCE and sends no close', async () => {
+    authOk();
+    searchReply(searchOpen);
+    balanceReply(1, balanceFunded);
+    const error = (await closeCall())._unsafeUnwrapErr();
+    expect(error).toMatchObject({
+      code: 'NON_ZERO_BALANCE',
+      provider: 'udara360',
+      retryable: false,
+      details: {
+        balances: {
+          ledgerBalance: 500050,
+          availableBalance: 450050,
+          lienAmount: 50000,
+          withdrawableBalance: 450050,
+        },
+      },
+    });
+    expect(error.message).toContain('nothing was sent');
+    expect(nock.isDone()).toBe(true);
+  });
+
+  for (const field of ['ledgerBalance', 'availableBalance', 'lienAmount'] as const) {
+    it(`refuses when only ${field} is not zero (also as a string, or negative)`, async () => {
+      for (const value of [1, '2500', -100]) {
+        nock.cleanAll();
+        authOk();
+        searchReply(searchOpen);
+        balanceReply(1, funded({ [field]: value } as never));
+        expect((await closeCall())._unsafeUnwrapErr().code).toBe('NON_ZERO_BALANCE');
+        expect(nock.isDone()).toBe(true);
+      }
+    });
+  }
+
+  it('accepts the balance fields at top level and as numeric strings', async () => {
+    authOk();
+    searchReply(searchOpen);
+    balanceReply(1, { accountNumber: ACCOUNT, ledgerBalance: '0.00', availableBalance: '0', lienAmount: 0 });
+    scope().post(CLOSE_PATH).reply(200, closeSuccess);
+    expect((await closeCall())._unsafeUnwrap()).toMatchObject({ created: true });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('sends nothing when a balance is missing or the read fails: never "could not read" for "zero"', async () => {
+    authOk();
+    searchReply(searchOpen, 2);
+    balanceReply(1, {
+      status: true,
+      data: { accountNumber: ACCOUNT, ledgerBalance: 0, availableBalance: 0 },
+    });
+    const adapter = adapterWith();
+    const missing = (await closeCall(adapter))._unsafeUnwrapErr();
+    expect(missing).toMatchObject({ code: 'INVALID_RESPONSE', details: { lienAmount: null } });
+    expect(missing.message).toContain('nothing was sent');
+    balanceReply(1, { status: false, message: 'No Record Found', data: { statusCode: '25' } });
+    expect((await closeCall(adapter))._unsafeUnwrapErr()).toMatchObject({
+      code: 'ACCOUNT_NOT_FOUND',
+      providerCode: '25',
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('preflight: false skips the balance read (the status read stays) and closes a funded account', async () => {
+    const { seen, record } = recorder();
+    authOk();
+    scope().get(SEARCH_PATH).query(SEARCH_QUERY).reply(record(200, searchOpen));
+    scope().post(CLOSE_PATH).reply(record(200, closeSuccess));
+    const closure = (await closeCall(adapterWith({ preflight: false })))._unsafeUnwrap();
+    expect(closure).toMatchObject({ state: { unified: 'CLOSED' }, created: true });
+    expect(seen.map(({ method, path }) => `${method} ${path.split('?')[0]}`)).toEqual([
+      `GET ${SEARCH_PATH}`,
+      `POST ${CLOSE_PATH}`,
+    ]);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('preflight: false still answers an already Closed account from the status read', async () => {
+    authOk();
+    searchReply(searchClosed);
+    const closure = (await closeCall(adapterWith({ preflight: false })))._unsafeUnwrap();
+    expect(closure).toMatchObject({ state: { unified: 'CLOSED' }, created: false });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('rejects a non-boolean preflight setting', () => {
+    expect(() => createUdara360Adapter({ preflight: 'no' as never })).toThrow(/preflight/);
+  });
+});
+
+describe('one closure, one handle', () => {
+  it('gives the account number as closureId on success, after a lost answer, and from getClosure', async () => {
+    authOk();
+    searchReply(searchOpen);
+    balanceReply();
+    scope().post(CLOSE_PATH).reply(200, closeSuccess);
+    const adapter = adapterWith();
+    const created = (await closeCall(adapter))._unsafeUnwrap();
+
+    searchReply(searchOpen);
+    balanceReply();
+    scope().post(CLOSE_PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    searchReply(searchClosed);
+    const readBack = (
+      await adapter.closeAccount({ accountId: ACCOUNT, reason: 'FRAUD', idempotencyKey: 'k-2' })
+    )._unsafeUnwrap();
+
+    searchReply(searchClosed);
+    const got = (await adapter.getClosure({ closureId: created.closureId }))._unsafeUnwrap();
+    expect([created.closureId, readBack.closureId, got.closureId]).toEqual([ACCOUNT, ACCOUNT, ACCOUNT]);
+    expect(readBack).toMatchObject({
+      created: null,
+      initiatedBy: 'partner',
+      reason: { unified: 'FRAUD', raw: 'Fraud related concern' },
+      raw: {
+        postings: [
+          { requestReference: expect.any(String), instrumentNumber: expect.stringMatching(GUID_V4) },
+        ],
+      },
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('answers a repeated call with the same key after success with the same closure, created false, nothing sent', async () => {
+    authOk();
+    searchReply(searchOpen);
+    balanceReply();
+    scope().post(CLOSE_PATH).reply(200, closeSuccess);
+    searchReply(searchClosed);
+    const adapter = adapterWith();
+    const first = (await closeCall(adapter))._unsafeUnwrap();
+    const second = (await closeCall(adapter))._unsafeUnwrap();
+    expect(first).toMatchObject({ closureId: ACCOUNT, created: true });
+    expect(second).toMatchObject({
+      closureId: first.closureId,
+      state: { unified: 'CLOSED' },
+      created: false,
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('runs concurrent closes of one account one at a time: one posting, the other finds it Closed', async () => {
+    let posts = 0;
+    let closed = false;
+    authOk();
+    scope()
+      .get(SEARCH_PATH)
+      .query(SEARCH_QUERY)
+      .times(2)
+      .reply(() => [200, closed ? searchClosed : searchOpen]);
+    balanceReply();
+    scope()
+      .post(CLOSE_PATH)
+      .delay(20)
+      .reply(() => {
+        posts++;
+        closed = true;
+        return [200, closeSuccess];
+      });
+    const adapter = adapterWith();
+    const results = await Promise.all([closeCall(adapter), closeCall(adapter)]);
+    expect(posts).toBe(1);
+    expect(results.map((result) => result._unsafeUnwrap().created).sort()).toEqual([false, true]);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('reads the pre-check status as a number or as its documented name', async () => {
+    authOk();
+    searchReply({ status: true, data: [{ accountNumber: ACCOUNT, accountStatus: 'Active' }] });
+    balanceReply();
+    scope().post(CLOSE_PATH).reply(200, closeSuccess);
+    searchReply({ status: true, data: [{ accountNumber: ACCOUNT, accountStatus: 'closed' }] });
+    const adapter = adapterWith();
+    expect((await closeCall(adapter))._unsafeUnwrap().created).toBe(true);
+    expect((await closeCall(adapter))._unsafeUnwrap()).toMatchObject({
+      created: false,
+      state: { unified: 'CLOSED', raw: 'closed' },
+    });
+    expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('base URL from the environment', () => {
+  it('uses UDARA360_BASE_URL when the setting is absent; the setting beats it', async () => {
+    vi.stubEnv('UDARA360_BASE_URL', 'http://127.0.0.1:4360');
+    nock('http://127.0.0.1:4360').post(AUTH_PATH).reply(200, token);
+    nock('http://127.0.0.1:4360').get(SEARCH_PATH).query(SEARCH_QUERY).reply(200, searchClosed);
+    expect((await adapterWith().getClosure({ accountId: ACCOUNT })).isOk()).toBe(true);
+    authOk();
+    searchReply(searchClosed);
+    expect((await adapterWith({ baseUrl: BASE }).getClosure({ accountId: ACCOUNT })).isOk()).toBe(true);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('throws naming the variable when UDARA360_BASE_URL is not a URL credentials may go to', () => {
+    vi.stubEnv('UDARA360_BASE_URL', 'http://openapi.udara360.io');
+    expect(() => adapterWith()).toThrow(/UDARA360_BASE_URL .*https/);
+    expect(() => adapterWith({ baseUrl: BASE })).not.toThrow();
   });
 });

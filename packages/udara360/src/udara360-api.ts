@@ -1,3 +1,4 @@
+import { type InputIssue, isRecord } from '@closekit/core/adapter';
 import { z } from 'zod';
 
 /*
@@ -9,6 +10,8 @@ import { z } from 'zod';
 const numberLike = z.union([z.number(), z.string()]);
 
 // --- POST /api/auth/v1/authenticate ([AUTH], §1) ---------------------------------------------
+
+export const AUTHENTICATE_PATH = '/api/auth/v1/authenticate';
 
 const tokenFieldsSchema = z.looseObject({
   accessToken: z.string().min(1),
@@ -52,6 +55,8 @@ export const tokenResponseSchema = z
 
 // --- POST /api/postings/v1/closeaccount ([CA], §2) --------------------------------------------
 
+export const CLOSE_ACCOUNT_PATH = '/api/postings/v1/closeaccount';
+
 export const postingResponseSchema = z.looseObject({
   status: z.boolean(),
   message: z.string().nullish(),
@@ -74,6 +79,14 @@ export interface Udara360CloseAccountBody {
 
 // --- GET /api/account/v1/SearchAccount ([SEARCH], [code O3C], §4) -----------------------------
 
+/**
+ * The account read used for the pre-check, getClosure and every read-back. The docs show
+ * `PUT /api/account/v1/api/account/v1/SearchAccount` (path doubled); public client code uses
+ * `GET /api/account/v1/SearchAccount` with PageNumber/PageSize ([SEARCH], [code O3C], §4, §9).
+ * The code-verified GET is used.
+ */
+export const ACCOUNT_SEARCH_PATH = '/api/account/v1/SearchAccount';
+
 export const accountRecordSchema = z.looseObject({
   accountNumber: numberLike.nullish(),
   accountStatus: numberLike.nullish(),
@@ -93,9 +106,6 @@ export interface Udara360AccountSearchAnswer {
 // Paged searches wrap their list under one of these names in the public code and docs we know.
 const LIST_KEYS = ['items', 'data', 'records', 'result', 'results', 'content', 'accounts'] as const;
 
-const isRecordLike = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const looksLikeAccount = (value: Record<string, unknown>) =>
   'accountStatus' in value || 'accountNumber' in value;
 
@@ -106,12 +116,12 @@ function accountRecords(data: unknown): Udara360AccountRecord[] | null {
       return parsed.success ? [parsed.data] : [];
     });
   if (Array.isArray(data)) return parseAll(data);
-  if (!isRecordLike(data)) return null;
+  if (!isRecord(data)) return null;
   if (looksLikeAccount(data)) return parseAll([data]);
   for (const key of LIST_KEYS) {
     const nested = data[key];
     if (Array.isArray(nested)) return parseAll(nested);
-    if (isRecordLike(nested) && looksLikeAccount(nested)) return parseAll([nested]);
+    if (isRecord(nested) && looksLikeAccount(nested)) return parseAll([nested]);
   }
   return null;
 }
@@ -124,16 +134,59 @@ function accountRecords(data: unknown): Udara360AccountRecord[] | null {
 export const accountSearchResponseSchema = z
   .unknown()
   .transform((wire, context): Udara360AccountSearchAnswer => {
-    if (!isRecordLike(wire)) {
+    if (!isRecord(wire)) {
       context.addIssue({ code: 'custom', message: 'expected a JSON object' });
       return z.NEVER;
     }
     const status = typeof wire.status === 'boolean' ? wire.status : null;
     const message = typeof wire.message === 'string' ? wire.message : null;
     const data = 'data' in wire ? wire.data : looksLikeAccount(wire) ? wire : undefined;
-    const statusCode = isRecordLike(data) ? normalizeStatusCode(data.statusCode) : null;
+    const statusCode = isRecord(data) ? normalizeStatusCode(data.statusCode) : null;
     return { status, message, statusCode, records: accountRecords(data) };
   });
+
+// --- GET /api/account/v1/getbyaccountnumber?AccountNumber= ([BAL], §4) -------------------------
+
+export const ACCOUNT_BALANCE_PATH = '/api/account/v1/getbyaccountnumber';
+
+/** The balance fields the pre-flight reads; amounts in kobo ([PM]), numbers or numeric strings. */
+const balanceFieldsSchema = z.looseObject({
+  accountNumber: numberLike.nullish(),
+  ledgerBalance: numberLike.nullish(),
+  availableBalance: numberLike.nullish(),
+  withdrawableBalance: numberLike.nullish(),
+  lienAmount: numberLike.nullish(),
+});
+export type Udara360BalanceFields = z.infer<typeof balanceFieldsSchema>;
+
+export type Udara360BalanceAnswer =
+  | { ok: true; balances: Udara360BalanceFields }
+  | { ok: false; message: string | null; statusCode: string | null };
+
+/**
+ * The balance answer: the fields inside the `{status, message, data}` envelope, or at top level
+ * (the envelope is not shown on [BAL]); a `status: false` envelope is a failure answer.
+ */
+export const balanceResponseSchema = z.unknown().transform((wire, context): Udara360BalanceAnswer => {
+  if (!isRecord(wire)) {
+    context.addIssue({ code: 'custom', message: 'expected a JSON object' });
+    return z.NEVER;
+  }
+  const data = isRecord(wire.data) ? wire.data : undefined;
+  if (wire.status === false) {
+    return {
+      ok: false,
+      message: typeof wire.message === 'string' ? wire.message : null,
+      statusCode: normalizeStatusCode(data?.statusCode),
+    };
+  }
+  const fields = balanceFieldsSchema.safeParse(data ?? wire);
+  if (!fields.success) {
+    context.addIssue({ code: 'custom', message: 'the balance fields are neither numbers nor strings' });
+    return z.NEVER;
+  }
+  return { ok: true, balances: fields.data };
+});
 
 // --- 4xx / 5xx error bodies ([RESP], §5) ------------------------------------------------------
 
@@ -164,4 +217,68 @@ export function normalizeStatusCode(value: unknown): string | null {
     return String(value).padStart(2, '0');
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   return null;
+}
+
+// --- Account numbers ----------------------------------------------------------------------------
+
+/**
+ * closeaccount accepts 150 characters of accountNumber ([CA]), but the account endpoints the
+ * adapter reads back with cap it at 10 (§2): a closure is only safe to send when its outcome
+ * can be read back, so the stricter limit applies. Udara360 account numbers are NUBANs.
+ */
+export const ACCOUNT_NUMBER_MAX_LENGTH = 10;
+const ACCOUNT_NUMBER_PATTERN = /^[A-Za-z0-9]+$/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Udara-specific problems of an account number (the core schemas check emptiness and whitespace). */
+export function accountNumberIssues(value: unknown, path: string): InputIssue[] {
+  if (typeof value !== 'string') return [];
+  const issues: InputIssue[] = [];
+  if (value.length > ACCOUNT_NUMBER_MAX_LENGTH) {
+    issues.push({
+      path,
+      message: `must be at most ${ACCOUNT_NUMBER_MAX_LENGTH} characters (Udara360 account number)`,
+    });
+  }
+  if (
+    value.length > 0 &&
+    !ACCOUNT_NUMBER_PATTERN.test(value) &&
+    !CONTROL_CHARACTERS.test(value) &&
+    value.trim() === value
+  ) {
+    issues.push({ path, message: 'must contain only letters and digits (Udara360 account number)' });
+  }
+  return issues;
+}
+
+/** Udara360's account-number rules on top of the core input schemas. */
+export const accountIssues = (input: unknown): InputIssue[] =>
+  isRecord(input) ? accountNumberIssues(input.accountId, 'accountId') : [];
+
+export function closeIssues(input: unknown): InputIssue[] {
+  const issues = accountIssues(input);
+  // Udara360's closeaccount has nothing a caller could choose; silently ignoring options is worse.
+  const options =
+    isRecord(input) && isRecord(input.providerOptions) ? Object.keys(input.providerOptions) : [];
+  if (options.length > 0) {
+    issues.push({
+      path: 'providerOptions',
+      message: `udara360 takes no provider options (got ${options.slice(0, 10).join(', ')})`,
+    });
+  }
+  return issues;
+}
+
+/** A Udara360 closureId is the account number: the same rules, and it must name the same account. */
+export function refIssues(input: unknown): InputIssue[] {
+  const issues = accountIssues(input);
+  if (!isRecord(input) || typeof input.closureId !== 'string') return issues;
+  issues.push(...accountNumberIssues(input.closureId, 'closureId'));
+  if (typeof input.accountId === 'string' && input.accountId !== input.closureId) {
+    issues.push({
+      path: 'closureId',
+      message: 'names another account than accountId (a Udara360 closureId is the account number)',
+    });
+  }
+  return issues;
 }

@@ -4,8 +4,8 @@ import {
   lookupUdara360StatusCode,
   translateUdara360HttpError,
   translateUdara360StatusCode,
-  UDARA360_HTTP_ERROR_TABLE,
-  UDARA360_STATUS_CODE_TABLE,
+  UDARA360_HTTP_ERROR_RULES,
+  UDARA360_POSTING_CODE_RULES,
   UDARA360_UNLISTED_STATUS_CODE,
 } from './udara360-error';
 
@@ -18,20 +18,27 @@ const response = (status: number, body: unknown, operation = 'closeAccount'): Ht
   operation,
 });
 
-describe('UDARA360_STATUS_CODE_TABLE', () => {
-  it('lists the documented posting codes with neutral codes', () => {
-    expect(Object.keys(UDARA360_STATUS_CODE_TABLE).sort()).toEqual(
+/** The posting rules by code, for the fixed points below. */
+const UDARA360_STATUS_CODE_TABLE = Object.fromEntries(
+  UDARA360_POSTING_CODE_RULES.map((rule) => [rule.providerCode, rule]),
+);
+
+describe('UDARA360_POSTING_CODE_RULES', () => {
+  it('lists the documented posting codes with neutral codes ("00" is the success rule)', () => {
+    expect(['00', ...Object.keys(UDARA360_STATUS_CODE_TABLE)].sort()).toEqual(
       ['00', '06', '09', '13', '25', '26', '28', '29', '30', '51', '52', '57', '63', '90', '93', '96'].sort(),
     );
     for (const entry of Object.values(UDARA360_STATUS_CODE_TABLE)) {
-      if (entry.code !== null) expect(CLOSURE_ERROR_CODES).toContain(entry.code);
-      expect(entry.code === null).toBe(entry.disposition === 'success');
+      expect(CLOSURE_ERROR_CODES).toContain(entry.code);
+      expect(entry.source).toMatch(/\[CODES\]/);
     }
     // The fixed points.
     expect(UDARA360_STATUS_CODE_TABLE['09']!.code).toBe('INVALID_REQUEST');
     expect(UDARA360_STATUS_CODE_TABLE['25']!.code).toBe('ACCOUNT_NOT_FOUND');
     expect(UDARA360_STATUS_CODE_TABLE['26']!.code).toBe('DUPLICATE_REQUEST');
-    expect(UDARA360_STATUS_CODE_TABLE['51']!.code).toBe('NON_ZERO_BALANCE');
+    // 51 is "Insufficient Balance" ([CODES]) and nothing more: never taken for "funds left".
+    expect(UDARA360_STATUS_CODE_TABLE['51']!.code).toBe('PROVIDER_ERROR');
+    expect(UDARA360_STATUS_CODE_TABLE['51']!.meaning).toBe('Insufficient Balance');
     expect(UDARA360_STATUS_CODE_TABLE['57']!.code).toBe('PERMISSION_DENIED');
     expect(UDARA360_STATUS_CODE_TABLE['63']!.code).toBe('PERMISSION_DENIED');
     expect(UDARA360_STATUS_CODE_TABLE['90']!.disposition).toBe('uncertain');
@@ -77,10 +84,14 @@ describe('UDARA360_STATUS_CODE_TABLE', () => {
   });
 });
 
-describe('UDARA360_HTTP_ERROR_TABLE', () => {
+describe('UDARA360_HTTP_ERROR_RULES', () => {
   it('maps every listed status, with per-operation meanings', () => {
-    for (const [status, entry] of Object.entries(UDARA360_HTTP_ERROR_TABLE)) {
-      expect(translateUdara360HttpError('udara360', response(Number(status), null)).code).toBe(entry.code);
+    for (const rule of UDARA360_HTTP_ERROR_RULES) {
+      const statuses =
+        typeof rule.status === 'number' ? [rule.status] : Array.isArray(rule.status) ? rule.status : [];
+      for (const status of statuses) {
+        expect(translateUdara360HttpError('udara360', response(status, null)).code).toBe(rule.code);
+      }
     }
     expect(translateUdara360HttpError('udara360', response(404, null, 'readAccount')).code).toBe(
       'ACCOUNT_NOT_FOUND',
@@ -136,5 +147,20 @@ describe('UDARA360_HTTP_ERROR_TABLE', () => {
       response(400, { errors: [{ statusCode: 400, errorCode: 'X', errorMessage: 'a'.repeat(1000) }] }),
     );
     expect(error.message.length).toBeLessThan(300);
+  });
+});
+
+describe('status before text', () => {
+  it('never lets a 5xx or 429 body naming a business condition change the code', () => {
+    const said = (status: number, text: string) =>
+      translateUdara360HttpError(
+        'udara360',
+        response(status, { status: false, message: text, data: { statusCode: '26' } }),
+      ).code;
+    expect(said(503, 'Duplicate Record')).toBe('PROVIDER_UNAVAILABLE');
+    expect(said(500, 'Duplicate Record')).toBe('PROVIDER_ERROR');
+    expect(said(429, 'Duplicate Record')).toBe('RATE_LIMITED');
+    expect(said(401, 'Duplicate Record')).toBe('AUTHENTICATION_FAILED');
+    expect(said(400, 'Duplicate Record')).toBe('DUPLICATE_REQUEST');
   });
 });

@@ -1,102 +1,223 @@
-import { ClosureError, type ClosureErrorCode, type HttpErrorResponse } from '@closekit/core';
-import { errorResponseSchema, normalizeStatusCode } from './udara360-api';
+import { ClosureError } from '@closekit/core';
+import {
+  type ErrorRule,
+  type HttpErrorResponse,
+  matchErrorRule,
+  type Redactor,
+} from '@closekit/core/adapter';
+import { err, ok, type Result } from 'neverthrow';
+import { errorResponseSchema, normalizeStatusCode, type Udara360PostingResponse } from './udara360-api';
 
 /**
  * What a posting status code says about the closure:
- * - `success`: closed now.
  * - `refused`: a definite business refusal; nothing changed, never retried (§7.5).
- * - `confirm`: a failure that could hide an applied closure (a duplicate, a general error):
- *   the account is read back once; Closed -> success, otherwise the error. Never replayed.
- * - `uncertain`: the outcome is not known yet (cut-off, fatal error): the transport reads the
- *   account back and replays the same request only if it is verifiably not closed.
+ * - `confirm`: a failure that could hide an applied closure: one read-back; Closed -> success,
+ *   otherwise the error. Never resent (udara360-read-back.ts).
+ * - `uncertain`: the outcome is not known yet: the transport reads the account back and resends
+ *   only if it is verifiably not closed.
  */
-export type Udara360Disposition = 'success' | 'refused' | 'confirm' | 'uncertain';
+export type Udara360Disposition = 'refused' | 'confirm' | 'uncertain';
 
-export interface Udara360StatusCodeEntry {
+export interface Udara360PostingCodeRule extends ErrorRule {
+  providerCode: string;
   /** Udara360's own name for the code ([CODES]). */
   meaning: string;
-  /** The neutral code, or null for success. */
-  code: ClosureErrorCode | null;
   disposition: Udara360Disposition;
 }
 
 /**
- * `data.statusCode` of a posting answered with HTTP 200 -> neutral meaning ([CODES], [PM],
- * providers/udara360.md §5b). Every code not listed (and a missing or contradictory one) is
- * PROVIDER_ERROR with disposition `confirm`: see UDARA360_UNLISTED_STATUS_CODE.
+ * `data.statusCode` of a posting that is not `"00"` -> neutral code ([CODES], [PM],
+ * providers/udara360.md §5b). These arrive with HTTP 200: the code field of the posting envelope
+ * is Udara360's documented business answer. `"00"` is the success rule (§2), not an error.
  */
-export const UDARA360_STATUS_CODE_TABLE: Readonly<Record<string, Udara360StatusCodeEntry>> = {
-  '00': { meaning: 'Successful', code: null, disposition: 'success' },
-  '06': { meaning: 'General Error', code: 'PROVIDER_ERROR', disposition: 'confirm' },
-  '09': { meaning: 'Model Validation Error', code: 'INVALID_REQUEST', disposition: 'refused' },
-  // Unexpected for a closure, which moves no amount the caller chose.
-  '13': { meaning: 'Invalid Amount', code: 'PROVIDER_ERROR', disposition: 'refused' },
-  '25': { meaning: 'No Record Found', code: 'ACCOUNT_NOT_FOUND', disposition: 'refused' },
-  // Udara may be rejecting a reused Request-Reference / instrumentNumber: an earlier attempt may have closed it.
-  '26': { meaning: 'Duplicate Record', code: 'DUPLICATE_REQUEST', disposition: 'confirm' },
-  // Approximate: the account's restrictions stop the posting.
-  '28': { meaning: 'Force Debit Not Allowed', code: 'ACCOUNT_BLOCKED', disposition: 'refused' },
-  '29': { meaning: 'Database Update Not Executed', code: 'PROVIDER_UNAVAILABLE', disposition: 'uncertain' },
-  '30': { meaning: 'Format Error', code: 'INVALID_REQUEST', disposition: 'refused' },
-  // Approximate: the only balance answer the postings API has; a balance problem blocks the closure.
-  '51': { meaning: 'Insufficient Balance', code: 'NON_ZERO_BALANCE', disposition: 'refused' },
-  '52': { meaning: 'No Check Account', code: 'ACCOUNT_NOT_FOUND', disposition: 'refused' },
-  '57': { meaning: 'Transaction Permission', code: 'PERMISSION_DENIED', disposition: 'refused' },
-  '63': { meaning: 'Security Violation', code: 'PERMISSION_DENIED', disposition: 'refused' },
-  '90': { meaning: 'Cut Off In Progress', code: 'PROVIDER_UNAVAILABLE', disposition: 'uncertain' },
-  '93': { meaning: 'Exceeds Cash Limit', code: 'PROVIDER_ERROR', disposition: 'refused' },
-  '96': { meaning: 'Fatal Error', code: 'PROVIDER_UNAVAILABLE', disposition: 'uncertain' },
-};
+export const UDARA360_POSTING_CODE_RULES: readonly Udara360PostingCodeRule[] = [
+  {
+    providerCode: '06',
+    meaning: 'General Error',
+    code: 'PROVIDER_ERROR',
+    disposition: 'confirm',
+    source: '[CODES]; may hide an applied posting',
+  },
+  {
+    providerCode: '09',
+    meaning: 'Model Validation Error',
+    code: 'INVALID_REQUEST',
+    disposition: 'refused',
+    source: '[CODES]',
+  },
+  {
+    providerCode: '13',
+    meaning: 'Invalid Amount',
+    code: 'PROVIDER_ERROR',
+    disposition: 'refused',
+    source: '[CODES]; unexpected for a closure',
+  },
+  {
+    providerCode: '25',
+    meaning: 'No Record Found',
+    code: 'ACCOUNT_NOT_FOUND',
+    disposition: 'refused',
+    source: '[CODES]',
+  },
+  {
+    providerCode: '26',
+    meaning: 'Duplicate Record',
+    code: 'DUPLICATE_REQUEST',
+    disposition: 'confirm',
+    source: '[CODES]; an earlier posting may have closed it (§7)',
+  },
+  {
+    providerCode: '28',
+    meaning: 'Force Debit Not Allowed',
+    code: 'ACCOUNT_BLOCKED',
+    disposition: 'refused',
+    source: '[CODES]; approximate: restrictions stop the posting',
+  },
+  {
+    providerCode: '29',
+    meaning: 'Database Update Not Executed',
+    code: 'PROVIDER_UNAVAILABLE',
+    disposition: 'uncertain',
+    source: '[CODES]; retryable after a read-back',
+  },
+  {
+    providerCode: '30',
+    meaning: 'Format Error',
+    code: 'INVALID_REQUEST',
+    disposition: 'refused',
+    source: '[CODES]',
+  },
+  // "Insufficient Balance" is not "the account still holds funds": NON_ZERO_BALANCE comes from the
+  // pre-flight only. What 51 means for a closure is undocumented: the provider's own refusal.
+  {
+    providerCode: '51',
+    meaning: 'Insufficient Balance',
+    code: 'PROVIDER_ERROR',
+    disposition: 'refused',
+    source: '[CODES]: Insufficient Balance, nothing more',
+  },
+  {
+    providerCode: '52',
+    meaning: 'No Check Account',
+    code: 'ACCOUNT_NOT_FOUND',
+    disposition: 'refused',
+    source: '[CODES]; approximate',
+  },
+  {
+    providerCode: '57',
+    meaning: 'Transaction Permission',
+    code: 'PERMISSION_DENIED',
+    disposition: 'refused',
+    source: '[CODES]; also a frozen/PND account',
+  },
+  {
+    providerCode: '63',
+    meaning: 'Security Violation',
+    code: 'PERMISSION_DENIED',
+    disposition: 'refused',
+    source: '[CODES]',
+  },
+  {
+    providerCode: '90',
+    meaning: 'Cut Off In Progress',
+    code: 'PROVIDER_UNAVAILABLE',
+    disposition: 'uncertain',
+    source: '[CODES]; retry later, after a read-back',
+  },
+  {
+    providerCode: '93',
+    meaning: 'Exceeds Cash Limit',
+    code: 'PROVIDER_ERROR',
+    disposition: 'refused',
+    source: '[CODES]; unexpected for a closure',
+  },
+  {
+    providerCode: '96',
+    meaning: 'Fatal Error',
+    code: 'PROVIDER_UNAVAILABLE',
+    disposition: 'uncertain',
+    source: '[CODES]; outcome unknown: read back (§5b)',
+  },
+];
 
 /** How a status code outside the table, a missing one, or a contradictory body is treated. */
-export const UDARA360_UNLISTED_STATUS_CODE: Udara360StatusCodeEntry = {
+export const UDARA360_UNLISTED_STATUS_CODE: Omit<Udara360PostingCodeRule, 'providerCode'> = {
   meaning: 'Unlisted, missing or contradictory status code',
   code: 'PROVIDER_ERROR',
   disposition: 'confirm',
+  source: '§5b: read back; still not closed -> PROVIDER_ERROR',
 };
 
-export interface Udara360HttpErrorEntry {
-  code: ClosureErrorCode;
-  /** Overrides per operation: a 404 on an account read means the account, on a post an unknown route. */
-  byOperation?: Partial<Record<Udara360Operation, ClosureErrorCode>>;
-}
-
-export type Udara360Operation = 'authenticate' | 'closeAccount' | 'readAccount';
+export type Udara360Operation = 'authenticate' | 'closeAccount' | 'readAccount' | 'readBalance';
 
 /**
- * HTTP status of a 4xx/5xx answer -> neutral code. Only the classes are documented (2XX, 4XX,
- * 5XX [CODES]); the rest follows the notes' suggestions (§5a). Statuses not listed fall back to
- * PROVIDER_ERROR. Whether and how often to retry is the transport's decision (408, 429, 5xx),
- * always after a read-back for a close.
+ * HTTP status of a 4xx/5xx answer -> neutral code, in the order they are tried. Only the classes
+ * are documented (2XX, 4XX, 5XX [CODES]); the rest follows providers/udara360.md §5a. Whether and
+ * how often to retry is the transport's decision (408, 429, 5xx), always after a read-back for a
+ * close. See udara360ErrorRulesFor for where posting codes and per-operation rules go.
  */
-export const UDARA360_HTTP_ERROR_TABLE: Readonly<Record<number, Udara360HttpErrorEntry>> = {
-  400: { code: 'INVALID_REQUEST', byOperation: { authenticate: 'AUTHENTICATION_FAILED' } },
-  401: { code: 'AUTHENTICATION_FAILED' },
-  403: { code: 'PERMISSION_DENIED', byOperation: { authenticate: 'AUTHENTICATION_FAILED' } },
-  404: { code: 'INVALID_REQUEST', byOperation: { readAccount: 'ACCOUNT_NOT_FOUND' } },
-  405: { code: 'INVALID_REQUEST' },
-  408: { code: 'TIMEOUT' },
-  409: { code: 'DUPLICATE_REQUEST' },
-  413: { code: 'INVALID_REQUEST' },
-  415: { code: 'INVALID_REQUEST' },
-  422: { code: 'INVALID_REQUEST' },
-  429: { code: 'RATE_LIMITED' },
-  500: { code: 'PROVIDER_ERROR' },
-  502: { code: 'PROVIDER_UNAVAILABLE' },
-  503: { code: 'PROVIDER_UNAVAILABLE' },
-  504: { code: 'PROVIDER_UNAVAILABLE' },
+export const UDARA360_HTTP_ERROR_RULES: readonly ErrorRule[] = [
+  {
+    status: 401,
+    code: 'AUTHENTICATION_FAILED',
+    source: '§5a: expired or invalid token (inference), after one re-authentication',
+  },
+  { status: 408, code: 'TIMEOUT', source: 'HTTP 408: read back before a resend' },
+  { status: 429, code: 'RATE_LIMITED', source: '§5a; Retry-After honoured' },
+  { status: [400, 405, 413, 415, 422], code: 'INVALID_REQUEST', source: '[CODES]: 4XX client error' },
+  { status: 403, code: 'PERMISSION_DENIED', source: '§5a: not documented' },
+  { status: 404, code: 'INVALID_REQUEST', source: '§5a: an unknown path (account reads: ACCOUNT_NOT_FOUND)' },
+  { status: 409, code: 'DUPLICATE_REQUEST', source: '§5a: confirmed by a read-back' },
+  { status: [502, 503, 504], code: 'PROVIDER_UNAVAILABLE', source: '[CODES]: 5XX system error' },
+  { status: '5xx', code: 'PROVIDER_ERROR', source: '[CODES]: 5XX system error' },
+];
+
+/** Rules that hold for one operation only. */
+export const UDARA360_OPERATION_ERROR_RULES: Readonly<Record<Udara360Operation, readonly ErrorRule[]>> = {
+  authenticate: [
+    { status: [400, 403], code: 'AUTHENTICATION_FAILED', source: '[AUTH]: the token request was refused' },
+  ],
+  closeAccount: [],
+  readAccount: [{ status: 404, code: 'ACCOUNT_NOT_FOUND', source: '§5a: 404 on an account read' }],
+  readBalance: [{ status: 404, code: 'ACCOUNT_NOT_FOUND', source: '§5a: 404 on an account read' }],
 };
+
+/** A listed posting code in the body of a business 4xx is more precise than the HTTP class (§5). */
+const POSTING_CODES_IN_4XX: readonly ErrorRule[] = UDARA360_POSTING_CODE_RULES.map((rule) => ({
+  status: '4xx',
+  providerCode: rule.providerCode,
+  code: rule.code,
+  source: rule.source,
+}));
+
+const STATUS_FIRST = 3;
+
+/**
+ * The rules one operation's 4xx/5xx answers go through: 401/408/429 first (their status is
+ * never overridden), then posting codes in a 4xx body (not for the token request, which answers
+ * none), then the operation's own rules, then the HTTP classes.
+ */
+export function udara360ErrorRulesFor(operation: Udara360Operation): readonly ErrorRule[] {
+  return [
+    ...UDARA360_HTTP_ERROR_RULES.slice(0, STATUS_FIRST),
+    ...(operation === 'authenticate' ? [] : POSTING_CODES_IN_4XX),
+    ...(UDARA360_OPERATION_ERROR_RULES[operation] ?? []),
+    ...UDARA360_HTTP_ERROR_RULES.slice(STATUS_FIRST),
+  ];
+}
 
 const MAX_PROVIDER_TEXT = 200;
 const clip = (text: string) =>
   text.length > MAX_PROVIDER_TEXT ? `${text.slice(0, MAX_PROVIDER_TEXT)}…` : text;
 
-/** The table entry of a status code, or the unlisted fallback. */
-export function lookupUdara360StatusCode(statusCode: string | null): Udara360StatusCodeEntry {
-  // Own keys only: a code like "constructor" or "__proto__" must not find Object.prototype's members.
-  return statusCode !== null && Object.hasOwn(UDARA360_STATUS_CODE_TABLE, statusCode)
-    ? (UDARA360_STATUS_CODE_TABLE[statusCode] as Udara360StatusCodeEntry)
-    : UDARA360_UNLISTED_STATUS_CODE;
+/** The rule of a posting status code, or the unlisted fallback. */
+export function lookupUdara360StatusCode(
+  statusCode: string | null,
+): Omit<Udara360PostingCodeRule, 'providerCode'> {
+  return (
+    UDARA360_POSTING_CODE_RULES.find((rule) => rule.providerCode === statusCode) ??
+    UDARA360_UNLISTED_STATUS_CODE
+  );
 }
 
 export interface StatusCodeContext {
@@ -111,14 +232,12 @@ export interface StatusCodeContext {
 /**
  * Translates a posting answered with HTTP 2xx that is not a success. The error carries the raw
  * status code in `providerCode` and the disposition in `details`; `uncertain` errors are
- * retryable so that the transport reads back before any replay.
+ * retryable so that the transport reads back before any resend.
  */
 export function translateUdara360StatusCode(context: StatusCodeContext): ClosureError {
-  const listed = lookupUdara360StatusCode(context.statusCode);
-  // "00" on a body that is not a success (status false) contradicts itself.
-  const contradictory = listed.disposition === 'success';
-  const entry = contradictory ? UDARA360_UNLISTED_STATUS_CODE : listed;
-  const code = entry.code ?? 'PROVIDER_ERROR';
+  // "00" on a body that is not a success (status false) contradicts itself: not in the table.
+  const contradictory = context.statusCode === '00';
+  const entry = lookupUdara360StatusCode(context.statusCode);
   const said = context.message ? `: ${clip(context.message)}` : '';
   const label =
     context.statusCode === null
@@ -127,7 +246,7 @@ export function translateUdara360StatusCode(context: StatusCodeContext): Closure
         ? `status code ${context.statusCode} without status true (contradictory)`
         : `status code ${context.statusCode} (${entry.meaning})`;
   return new ClosureError({
-    code,
+    code: entry.code,
     provider: context.provider,
     message: `${context.operation}: Udara360 answered ${label}${said}`,
     retryable: entry.disposition === 'uncertain',
@@ -137,21 +256,15 @@ export function translateUdara360StatusCode(context: StatusCodeContext): Closure
   });
 }
 
-function describeErrorBody(body: unknown): {
-  providerCode: string | null;
-  texts: string[];
-  statusCode: string | null;
-} {
+function describeErrorBody(body: unknown): { providerCodes: string[]; texts: string[] } {
   const parsed = errorResponseSchema.safeParse(body);
-  if (!parsed.success) return { providerCode: null, texts: [], statusCode: null };
+  if (!parsed.success) return { providerCodes: [], texts: [] };
   const { errors, message, title, data } = parsed.data;
   const texts: string[] = [];
-  let providerCode: string | null = null;
+  const providerCodes: string[] = [];
   if (Array.isArray(errors)) {
     for (const item of errors) {
-      if (providerCode === null && item.errorCode !== null && item.errorCode !== undefined) {
-        providerCode = String(item.errorCode);
-      }
+      if (item.errorCode !== null && item.errorCode !== undefined) providerCodes.push(String(item.errorCode));
       if (item.errorMessage) texts.push(item.errorMessage);
     }
   } else if (errors) {
@@ -162,46 +275,57 @@ function describeErrorBody(body: unknown): {
   if (texts.length === 0 && message) texts.push(message);
   if (texts.length === 0 && title) texts.push(title);
   const statusCode = normalizeStatusCode(data?.statusCode);
-  return { providerCode: providerCode ?? statusCode, texts, statusCode };
+  if (statusCode !== null) providerCodes.push(statusCode);
+  return { providerCodes, texts };
 }
 
 /**
- * Translates a 4xx/5xx answer, reading the `errors[]` envelope ([RESP]) for the message and
- * `errorCode`. A 4xx whose body carries a listed posting status code (e.g. 25) is translated by
- * that code, which is more precise than the HTTP class; 401, 408 and 429 keep their meaning.
+ * Translates a 4xx/5xx answer through udara360ErrorRulesFor(operation),
+ * reading the `errors[]` envelope ([RESP]) for the message and `errorCode`.
  */
 export function translateUdara360HttpError(provider: string, response: HttpErrorResponse): ClosureError {
   const operation = response.operation as Udara360Operation;
-  const entry = UDARA360_HTTP_ERROR_TABLE[response.status];
-  let code: ClosureErrorCode = entry?.byOperation?.[operation] ?? entry?.code ?? 'PROVIDER_ERROR';
   const described = describeErrorBody(response.body);
-  const listed =
-    described.statusCode !== null && Object.hasOwn(UDARA360_STATUS_CODE_TABLE, described.statusCode)
-      ? UDARA360_STATUS_CODE_TABLE[described.statusCode]
-      : undefined;
-  if (
-    listed?.code &&
-    response.status >= 400 &&
-    response.status < 500 &&
-    ![401, 408, 429].includes(response.status) &&
-    operation !== 'authenticate'
-  ) {
-    code = listed.code;
-  }
+  const rule = matchErrorRule(udara360ErrorRulesFor(operation), {
+    status: response.status,
+    providerCodes: described.providerCodes,
+    text: described.texts.join('\n'),
+  });
+  const providerCode = described.providerCodes[0] ?? null;
   const said = described.texts.length > 0 ? `: ${described.texts.map(clip).slice(0, 5).join('; ')}` : '';
   return new ClosureError({
-    code,
+    code: rule?.code ?? 'PROVIDER_ERROR',
     provider,
     message: `${response.operation}: Udara360 answered HTTP ${response.status}${said}`,
     // 5xx reach the caller only after the transport's read-back and retries: a later retry with the
     // same idempotency key is safe, so they are marked retryable whatever their code.
     retryable: response.status >= 500 ? true : undefined,
     httpStatus: response.status,
-    providerCode: described.providerCode,
+    providerCode,
     requestId: response.requestId,
     details:
-      described.texts.length > 0 || described.providerCode !== null
-        ? { errors: described.texts.map(clip), errorCode: described.providerCode }
+      described.texts.length > 0 || providerCode !== null
+        ? { errors: described.texts.map(clip), errorCode: providerCode }
         : { excerpt: response.excerpt },
   });
+}
+
+/** §2: a posting succeeded only with HTTP 2xx, `status === true` AND `data.statusCode === "00"`. */
+export function postingSuccess(
+  posting: Udara360PostingResponse,
+  httpStatus: number,
+  provider: string,
+  redactor: Redactor,
+): Result<Udara360PostingResponse, ClosureError> {
+  const { status, message, data } = posting;
+  if (status === true && data?.statusCode === '00') return ok(posting);
+  return err(
+    translateUdara360StatusCode({
+      provider,
+      operation: 'closeAccount',
+      statusCode: normalizeStatusCode(data?.statusCode),
+      message: message ? redactor.text(message) : null,
+      httpStatus,
+    }),
+  );
 }

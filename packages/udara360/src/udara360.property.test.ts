@@ -10,14 +10,16 @@ import { anyReply, checkErrorTranslator } from '@closekit/test-support';
 import fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it, vi } from 'vitest';
+import balanceZero from './__fixtures__/balance-zero.json';
 import closeSuccess from './__fixtures__/close-account-success.json';
 import searchClosed from './__fixtures__/search-account-closed.json';
 import searchOpen from './__fixtures__/search-account-open.json';
 import token from './__fixtures__/token.json';
-import { deriveUdara360IdempotencyMaterial } from './convert-to-udara360-close-request';
+import { udara360ReferencePrefix } from './convert-to-udara360-close-request';
 import { createUdara360Adapter } from './udara360-adapter';
 import {
   accountSearchResponseSchema,
+  balanceResponseSchema,
   normalizeStatusCode,
   postingResponseSchema,
   tokenResponseSchema,
@@ -27,13 +29,14 @@ import { translateUdara360HttpError, translateUdara360StatusCode } from './udara
 /*
  * Property-based tests (issue 7): whatever Udara360 answers, every adapter method resolves to a
  * Result with a known error code, never throws, every closeaccount attempt of one call carries the
- * same idempotency material, and a second closeaccount is only sent after a read-back.
+ * key's reference prefix with fresh references, and a second closeaccount is only sent after a read-back.
  */
 
 const BASE = 'https://openapi.udara.test';
 const ACCOUNT = '1100012345';
 const KEY = 'idem-prop-udara-1';
-const MATERIAL = deriveUdara360IdempotencyMaterial(KEY);
+const REFERENCE = new RegExp(`^${udara360ReferencePrefix(KEY)}-[0-9a-f]{32}$`);
+const GUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const expectValidError: (error: unknown) => asserts error is ClosureError = (error) =>
   assertValidClosureError(error, 'udara360');
 const settle = <T>(call: () => ResultAsync<T, ClosureError>) => settleResult(call, 'udara360');
@@ -141,6 +144,7 @@ describe('Udara360 parsers and error tables under arbitrary input', () => {
         auth: [{ status: 200, body: token }],
         close: [{ status: 200, body: { status: false, message: 'odd', data: { statusCode } } }],
         reads: [{ status: 200, body: searchOpen }],
+        balance: [{ status: 200, body: balanceZero }],
       });
       const error = (
         await adapterFor(scripted.fetch, 2).closeAccount({
@@ -155,14 +159,19 @@ describe('Udara360 parsers and error tables under arbitrary input', () => {
         meaning: 'Unlisted, missing or contradictory status code',
         disposition: 'confirm',
       });
-      expect(log.map((entry) => entry.kind)).toEqual(['auth', 'reads', 'close', 'reads']);
+      expect(log.map((entry) => entry.kind)).toEqual(['auth', 'reads', 'balance', 'close', 'reads']);
     }
   });
 
   it('the wire schemas never throw on any JSON', () => {
     fc.assert(
       fc.property(fc.oneof(udaraBody, fc.anything()), (wire) => {
-        for (const schema of [accountSearchResponseSchema, postingResponseSchema, tokenResponseSchema]) {
+        for (const schema of [
+          accountSearchResponseSchema,
+          balanceResponseSchema,
+          postingResponseSchema,
+          tokenResponseSchema,
+        ]) {
           const parsed = schema.safeParse(wire);
           expect(typeof parsed.success).toBe('boolean');
         }
@@ -176,6 +185,8 @@ interface Script {
   auth: ScriptedReply[];
   close: ScriptedReply[];
   reads: ScriptedReply[];
+  /** The pre-flight's balance read. */
+  balance: ScriptedReply[];
 }
 
 const accountAnswer = fc.oneof(
@@ -236,17 +247,26 @@ const script: fc.Arbitrary<Script> = fc.record({
     ),
     { minLength: 1, maxLength: 4 },
   ),
+  balance: fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constant<ScriptedReply>({ status: 200, body: balanceZero }) },
+      { weight: 1, arbitrary: anyReply(fc.oneof(accountAnswer, udaraBody)) },
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
 });
 
 function scriptedUdara(plan: Script) {
-  const served = { auth: 0, close: 0, reads: 0 };
+  const served = { auth: 0, close: 0, reads: 0, balance: 0 };
   const log: { request: RecordedRequest; kind: keyof Script; reply: ScriptedReply }[] = [];
   const scripted = createScriptedFetch((request) => {
     const kind: keyof Script = request.path.includes('/auth/')
       ? 'auth'
       : request.path.includes('closeaccount')
         ? 'close'
-        : 'reads';
+        : request.path.includes('getbyaccountnumber')
+          ? 'balance'
+          : 'reads';
     const replies = plan[kind];
     const reply = replies[Math.min(served[kind]++, replies.length - 1)] as ScriptedReply;
     log.push({ request, kind, reply });
@@ -267,7 +287,7 @@ const adapterFor = (fetchImpl: typeof fetch, maxRetries: number) =>
   });
 
 describe('Udara360 adapter under arbitrary provider answers', () => {
-  it('closeAccount resolves to a Result, keeps its idempotency material and never posts twice without a read-back', async () => {
+  it('closeAccount resolves to a Result, sends fresh references under one key prefix and never posts twice without a read-back', async () => {
     const coverage = { oneClose: 0, severalCloses: 0, ok: 0 };
     await fc.assert(
       fc.asyncProperty(script, fc.integer({ min: 0, max: 2 }), async (plan, maxRetries) => {
@@ -306,13 +326,16 @@ describe('Udara360 adapter under arbitrary provider answers', () => {
           sinceLast = [];
         }
         for (const entry of closes) {
-          expect(entry.request.headers['request-reference']).toBe(MATERIAL.requestReference);
+          expect(entry.request.headers['request-reference']).toMatch(REFERENCE);
           expect(entry.request.json).toEqual({
             accountNumber: ACCOUNT,
             closureReason: expect.any(String),
-            instrumentNumber: MATERIAL.instrumentNumber,
+            instrumentNumber: expect.stringMatching(GUID_V4),
           });
         }
+        // Fresh references on every request: a provider refusing reused ones cannot lock a resend out.
+        const references = closes.map((entry) => entry.request.headers['request-reference']);
+        expect(new Set(references).size).toBe(references.length);
         expect(closes.length).toBeLessThanOrEqual(maxRetries + 2);
         if (closes.length === 1) coverage.oneClose++;
         if (closes.length > 1) coverage.severalCloses++;
@@ -337,10 +360,10 @@ describe('Udara360 adapter under arbitrary provider answers', () => {
           mode === 'account'
             ? await settle(() => adapter.getClosure({ accountId: ACCOUNT }))
             : mode === 'ref'
-              ? await settle(() => adapter.getClosure({ closureId: MATERIAL.instrumentNumber }))
+              ? await settle(() => adapter.getClosure({ closureId: ACCOUNT }))
               : await settle(() => adapter.listClosures({ accountId: ACCOUNT }));
         expect(scripted.requests.filter((request) => request.path.includes('closeaccount'))).toHaveLength(0);
-        if (mode !== 'account') expect(result._unsafeUnwrapErr().code).toBe('OPERATION_NOT_SUPPORTED');
+        if (mode === 'list') expect(result._unsafeUnwrapErr().code).toBe('OPERATION_NOT_SUPPORTED');
       }),
       { numRuns: 150 },
     );

@@ -9,6 +9,7 @@ import {
   settingsErrorOf,
 } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
+import balanceZero from './__fixtures__/balance-zero.json';
 import closeSuccess from './__fixtures__/close-account-success.json';
 import searchClosed from './__fixtures__/search-account-closed.json';
 import searchOpen from './__fixtures__/search-account-open.json';
@@ -46,7 +47,11 @@ function harness(respond: Responder, overrides: Partial<Udara360AdapterSettings>
       : request.path.includes('closeaccount')
         ? 'close'
         : 'read';
-    return respond(request, kind);
+    // The pre-flight's balance read is a read: where a scenario answers "open", it finds an empty account.
+    const reply = respond(request, kind);
+    return request.path.includes('getbyaccountnumber') && reply === open
+      ? { status: 200, body: balanceZero }
+      : reply;
   });
   const adapter = createUdara360Adapter({
     baseUrl: BASE,
@@ -153,6 +158,19 @@ const scenarios: Record<string, Responder> = {
             ? open
             : { status: 503, body: echoHtml(request) };
   })(),
+  'balance 2xx status:false echoing the token': (request, kind) =>
+    kind === 'auth'
+      ? { status: 200, body: token }
+      : request.path.includes('getbyaccountnumber')
+        ? {
+            status: 200,
+            body: {
+              status: false,
+              message: `denied ${request.headers.authorization}`,
+              data: { statusCode: '57' },
+            },
+          }
+        : open,
   'close connection resets': (_request, kind) =>
     kind === 'auth' ? { status: 200, body: token } : kind === 'read' ? open : { networkError: 'reset' },
   'close body that never ends': (_request, kind) =>
@@ -184,7 +202,7 @@ describe('Udara360: no secret in any failure', () => {
       kind === 'auth'
         ? { status: 200, body: token }
         : kind === 'read'
-          ? reads++ === 0
+          ? request.path.includes('getbyaccountnumber') || reads++ === 0
             ? open
             : { status: 200, body: searchClosed }
           : {

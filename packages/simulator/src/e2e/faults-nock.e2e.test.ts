@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { ClosureAdapter, ClosureErrorCode } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
-import { createUdara360Adapter, deriveUdara360IdempotencyMaterial } from '@closekit/udara360';
+import { createUdara360Adapter, udara360ReferencePrefix } from '@closekit/udara360';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAST, hookLog, type RecordedRequest, recordingFetch, timeBudgetMs, timed } from './e2e-support';
@@ -313,7 +313,6 @@ const epKit: NockKit = {
 // --- Udara360 -------------------------------------------------------------------------------
 const UDARA_BASE = 'https://udara.nock.test';
 const UDARA_ACCOUNT = '1100012345';
-const MATERIAL = deriveUdara360IdempotencyMaterial(KEY);
 const SEARCH = '/api/account/v1/SearchAccount';
 const searchReply = (accountStatus: number) => ({
   status: true,
@@ -344,6 +343,14 @@ const udaraKit: NockKit = {
       tokenValiditySec: 3600,
     });
     udaraKit.mountReadBack(false);
+    // The pre-flight's balance read: an empty account.
+    nock(UDARA_BASE)
+      .get('/api/account/v1/getbyaccountnumber')
+      .query({ AccountNumber: UDARA_ACCOUNT })
+      .reply(200, {
+        status: true,
+        data: { accountNumber: UDARA_ACCOUNT, ledgerBalance: 0, availableBalance: 0, lienAmount: 0 },
+      });
   },
   closeInterceptor: () => nock(UDARA_BASE).post('/api/postings/v1/closeaccount'),
   successReply: () => [
@@ -354,7 +361,7 @@ const udaraKit: NockKit = {
       data: {
         statusCode: '00',
         referenceNumber: 'UDR0001',
-        instrumentNumber: MATERIAL.instrumentNumber,
+        instrumentNumber: null,
         duration: '1',
       },
     },
@@ -367,14 +374,19 @@ const udaraKit: NockKit = {
   },
   isCloseRequest: (request) => request.method === 'POST' && request.path === '/api/postings/v1/closeaccount',
   checkAttempts: (attempts) => {
+    // Fresh Request-Reference and instrumentNumber per request, under the key's prefix.
     for (const attempt of attempts) {
-      expect(attempt.headers['request-reference']).toBe(MATERIAL.requestReference);
+      expect(attempt.headers['request-reference']).toMatch(
+        new RegExp(`^${udara360ReferencePrefix(KEY)}-[0-9a-f]{32}$`),
+      );
       expect(JSON.parse(attempt.body ?? '')).toEqual({
         accountNumber: UDARA_ACCOUNT,
         closureReason: "Customer's request",
-        instrumentNumber: MATERIAL.instrumentNumber,
+        instrumentNumber: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
     }
+    const references = attempts.map((attempt) => attempt.headers['request-reference']);
+    expect(new Set(references).size).toBe(attempts.length);
   },
 };
 

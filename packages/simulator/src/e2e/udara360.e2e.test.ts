@@ -1,4 +1,4 @@
-import { deriveUdara360IdempotencyMaterial } from '@closekit/udara360';
+import { udara360ReferencePrefix } from '@closekit/udara360';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startUdara360Simulator, type Udara360Simulator } from '../udara360/udara-simulator';
 import { fixedClock, hookLog, recordingFetch, udara360AdapterFor } from './e2e-support';
@@ -6,6 +6,8 @@ import { fixedClock, hookLog, recordingFetch, udara360AdapterFor } from './e2e-s
 const AUTH = 'POST /api/auth/v1/authenticate';
 const SEARCH = 'GET /api/account/v1/SearchAccount';
 const CLOSE = 'POST /api/postings/v1/closeaccount';
+const BALANCE = 'GET /api/account/v1/getbyaccountnumber';
+const GUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let sim: Udara360Simulator;
 
@@ -28,9 +30,11 @@ afterEach(async () => {
 });
 
 describe('Udara360 end to end', () => {
-  it('closes synchronously with the derived idempotency material; getClosure then shows CLOSED', async () => {
+  it('closes synchronously after the pre-flight, with fresh references under the key prefix; getClosure then shows CLOSED', async () => {
     const recorder = recordingFetch();
-    const adapter = udara360AdapterFor(sim, { fetch: recorder.fetch });
+    // This test asserts the exact request list: a generous timeout keeps a cold first request on a
+    // loaded machine from being retried (the 300 ms of FAST is about fault tests, not this one).
+    const adapter = udara360AdapterFor(sim, { fetch: recorder.fetch, timeoutMs: 10_000 });
     const closure = (
       await adapter.closeAccount({
         accountId: '0123456789',
@@ -47,34 +51,38 @@ describe('Udara360 end to end', () => {
       created: true,
     });
     expect(closure.closureId).not.toBe('');
+    expect(closure.closureId).toBe('0123456789');
 
-    const material = deriveUdara360IdempotencyMaterial('close-0123456789');
     expect(recorder.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'POST /api/auth/v1/authenticate',
       'GET /api/account/v1/SearchAccount',
+      'GET /api/account/v1/getbyaccountnumber',
       'POST /api/postings/v1/closeaccount',
     ]);
-    const post = recorder.requests[2];
-    expect(post?.headers['request-reference']).toBe(material.requestReference);
+    const post = recorder.requests[3];
+    expect(post?.headers['request-reference']).toMatch(
+      new RegExp(`^${udara360ReferencePrefix('close-0123456789')}-[0-9a-f]{32}$`),
+    );
     expect(post?.headers.authorization).toMatch(/^Bearer /);
     expect(JSON.parse(post?.body ?? '')).toEqual({
       accountNumber: '0123456789',
       closureReason: "Customer's request",
-      instrumentNumber: material.instrumentNumber,
+      instrumentNumber: expect.stringMatching(GUID_V4),
     });
     expect(sim.control.getAccount('0123456789')?.accountStatus).toBe(3);
 
     const read = (await adapter.getClosure({ accountId: '0123456789' }))._unsafeUnwrap();
     expect(read).toMatchObject({
-      closureId: '0123456789',
+      closureId: closure.closureId,
       state: { unified: 'CLOSED' },
       created: null,
       initiatedBy: 'unknown',
     });
+    expect((await adapter.getClosure({ closureId: closure.closureId }))._unsafeUnwrap()).toEqual(read);
     expect(sim.control.counters()).toMatchObject({
       closures: { '0123456789': 1 },
       maxClosuresPerAccount: 1,
-      requests: { [AUTH]: 1, [SEARCH]: 2, [CLOSE]: 1 },
+      requests: { [AUTH]: 1, [SEARCH]: 3, [BALANCE]: 1, [CLOSE]: 1 },
     });
   });
 
@@ -93,7 +101,7 @@ describe('Udara360 end to end', () => {
     });
   });
 
-  it('maps Udara’s 51 (non-zero balance) to NON_ZERO_BALANCE and leaves the account open', async () => {
+  it('refuses a funded account with NON_ZERO_BALANCE before sending anything, and leaves it open', async () => {
     const adapter = udara360AdapterFor(sim);
     const error = (
       await adapter.closeAccount({ accountId: '0123456790', reason: 'CUSTOMER_REQUEST' })
@@ -101,13 +109,13 @@ describe('Udara360 end to end', () => {
     expect(error).toMatchObject({
       code: 'NON_ZERO_BALANCE',
       provider: 'udara360',
-      providerCode: '51',
-      httpStatus: 200,
+      providerCode: null,
       retryable: false,
-      details: { statusCode: '51', disposition: 'refused' },
+      details: { balances: { ledgerBalance: 150_000, availableBalance: 150_000, lienAmount: 0 } },
     });
     expect(sim.control.getAccount('0123456790')?.accountStatus).toBe(1);
-    expect(sim.control.counters()).toMatchObject({ closures: {}, requests: { [CLOSE]: 1 } });
+    expect(sim.control.counters()).toMatchObject({ closures: {}, requests: { [BALANCE]: 1 } });
+    expect(sim.control.counters().requests[CLOSE]).toBeUndefined();
     const open = (await adapter.getClosure({ accountId: '0123456790' }))._unsafeUnwrapErr();
     expect(open).toMatchObject({
       code: 'CLOSURE_NOT_FOUND',
@@ -153,7 +161,7 @@ describe('Udara360 end to end', () => {
     (await adapter.getClosure({ accountId: '0123456791' }))._unsafeUnwrap();
     sim.control.revokeTokens();
     (await adapter.closeAccount({ accountId: '0123456789', reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrap();
-    expect(sim.control.counters().requests).toEqual({ [AUTH]: 2, [SEARCH]: 3, [CLOSE]: 1 });
+    expect(sim.control.counters().requests).toEqual({ [AUTH]: 2, [SEARCH]: 3, [BALANCE]: 1, [CLOSE]: 1 });
   });
 
   it('works with the envelope token shape and account statuses given as names', async () => {
@@ -181,8 +189,9 @@ describe('Udara360 end to end', () => {
       (await adapter.closeAccount({ accountId: '0123456789', reason: 'DORMANCY' }))._unsafeUnwrapErr().code,
     ).toBe('REASON_NOT_SUPPORTED');
     expect((await adapter.listClosures({}))._unsafeUnwrapErr().code).toBe('OPERATION_NOT_SUPPORTED');
+    // A Udara360 closureId is the account number: anything else is refused before sending.
     expect((await adapter.getClosure({ closureId: 'ref-1' }))._unsafeUnwrapErr().code).toBe(
-      'OPERATION_NOT_SUPPORTED',
+      'INVALID_REQUEST',
     );
     expect((await adapter.parseWebhook({ rawBody: '{}', headers: {} }))._unsafeUnwrapErr().code).toBe(
       'OPERATION_NOT_SUPPORTED',
@@ -192,5 +201,58 @@ describe('Udara360 end to end', () => {
     ).toBe('INVALID_REQUEST');
     expect(log.requests).toEqual([]);
     expect(sim.control.counters()).toMatchObject({ totalRequests: 0, maxClosuresPerAccount: 0 });
+  });
+
+  it('lien alone blocks too; preflight: false sends, and Udara’s own 51 is reported as the provider said it', async () => {
+    sim.control.updateAccount('0123456789', { lienAmount: 10_000 });
+    const lien = (
+      await udara360AdapterFor(sim).closeAccount({ accountId: '0123456789', reason: 'CUSTOMER_REQUEST' })
+    )._unsafeUnwrapErr();
+    expect(lien).toMatchObject({ code: 'NON_ZERO_BALANCE', details: { balances: { lienAmount: 10_000 } } });
+
+    // The simulator refuses a funded account with 51 (undocumented precondition, simulator's choice).
+    const error = (
+      await udara360AdapterFor(sim, { preflight: false }).closeAccount({
+        accountId: '0123456790',
+        reason: 'CUSTOMER_REQUEST',
+      })
+    )._unsafeUnwrapErr();
+    expect(error).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      providerCode: '51',
+      httpStatus: 200,
+      retryable: false,
+      details: { statusCode: '51', meaning: 'Insufficient Balance', disposition: 'refused' },
+    });
+    expect(sim.control.counters()).toMatchObject({ closures: {}, requests: { [BALANCE]: 1, [CLOSE]: 1 } });
+  });
+
+  it('closes a funded account with preflight: false where the provider allows it', async () => {
+    const lenient = await startUdara360Simulator({
+      seed: 31,
+      requireZeroBalance: false,
+      accounts: [{ accountNumber: '0123456790', balance: 150_000 }],
+    });
+    try {
+      const closure = (
+        await udara360AdapterFor(lenient, { preflight: false }).closeAccount({
+          accountId: '0123456790',
+          reason: 'CUSTOMER_REQUEST',
+        })
+      )._unsafeUnwrap();
+      expect(closure).toMatchObject({ closureId: '0123456790', created: true, state: { unified: 'CLOSED' } });
+      expect(lenient.control.counters().requests[BALANCE]).toBeUndefined();
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('runs concurrent closes of one account one at a time: one posting, the other answers created: false', async () => {
+    const adapter = udara360AdapterFor(sim);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => adapter.closeAccount({ accountId: '0123456789', reason: 'CUSTOMER_REQUEST' })),
+    );
+    expect(results.map((result) => result._unsafeUnwrap().created).sort()).toEqual([false, false, true]);
+    expect(sim.control.counters()).toMatchObject({ closures: { '0123456789': 1 }, requests: { [CLOSE]: 1 } });
   });
 });

@@ -27,6 +27,18 @@ export interface UdaraApiSettings {
   accountStatusFormat: 'number' | 'name';
   /** `reject`: a reused Request-Reference answers `26`; `replay`: the first answer again. */
   duplicateReference: 'reject' | 'replay';
+  /**
+   * `true`: a Request-Reference or instrumentNumber sent in any earlier posting, even one that
+   * failed, counts as used. `false`: only those of a successful ("00") posting do; a failed
+   * posting's values may be sent again. Udara360 documents neither (§7, §9).
+   */
+  strictReferences: boolean;
+}
+
+/** The Request-References and instrumentNumbers already used, with the answer that used them. */
+export interface UdaraUsedReferences {
+  references: Map<string, Record<string, unknown>>;
+  instrumentNumbers: Map<string, Record<string, unknown>>;
 }
 
 /** Authenticate, closeaccount and the account lookups of the Udara360 notes §1–§4. */
@@ -35,7 +47,7 @@ export function udaraApiRoutes(
   kernel: SimulatorKernel,
   settings: UdaraApiSettings,
   tokens: Map<string, number>,
-  references: Map<string, Record<string, unknown>>,
+  used: UdaraUsedReferences,
 ): RouteDefinition[] {
   const authorized =
     (handler: (request: SimRequest) => SimResponse) =>
@@ -170,10 +182,11 @@ export function udaraApiRoutes(
       return udaraError(400, 'The request body is not valid JSON.', 'INVALID_JSON');
     const body = parsed.value;
     const reference = headerValue(request, 'request-reference');
-    const instrumentNumber =
+    const sentInstrumentNumber =
       typeof body.instrumentNumber === 'string' && body.instrumentNumber !== ''
         ? body.instrumentNumber
-        : kernel.ids.uuid();
+        : null;
+    const instrumentNumber = sentInstrumentNumber ?? kernel.ids.uuid();
     const answer = (code: UdaraPostingCode): Record<string, unknown> => {
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
       return udaraEnvelope(code === '00', UDARA_POSTING_CODES[code], {
@@ -197,12 +210,19 @@ export function udaraApiRoutes(
     ) {
       return json(200, answer('09'));
     }
-    // A reused Request-Reference never posts again (§7): "26", or the stored first answer.
-    const previous = references.get(reference);
+    // A used Request-Reference or instrumentNumber never posts again (§7): "26", or the stored
+    // first answer. Which values count as used depends on `strictReferences`.
+    const previous =
+      used.references.get(reference) ??
+      (sentInstrumentNumber === null ? undefined : used.instrumentNumbers.get(sentInstrumentNumber));
     if (previous !== undefined)
       return json(200, settings.duplicateReference === 'replay' ? previous : answer('26'));
-    const result = answer(state.close(body.accountNumber as string));
-    references.set(reference, result);
+    const code = state.close(body.accountNumber as string);
+    const result = answer(code);
+    if (code === '00' || settings.strictReferences) {
+      used.references.set(reference, result);
+      if (sentInstrumentNumber !== null) used.instrumentNumbers.set(sentInstrumentNumber, result);
+    }
     return json(200, result);
   }
 }

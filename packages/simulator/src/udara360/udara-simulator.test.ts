@@ -292,3 +292,40 @@ describe('Udara360 account lookups', () => {
     });
   });
 });
+
+describe('Udara360 reused references after a failed posting (strictReferences)', () => {
+  const post = (reference: string, instrumentNumber: string) =>
+    closeAccount(
+      { accountNumber: '0123456789', closureReason: "Customer's request", instrumentNumber },
+      reference,
+    );
+  const codeOf = (result: { body: unknown }) =>
+    (result.body as { data: { statusCode: string } }).data.statusCode;
+
+  it("by default lets a failed posting's Request-Reference and instrumentNumber be sent again", async () => {
+    sim.control.injectPostingCodes({ code: '96' });
+    expect(codeOf(await post('r-1', 'i-1'))).toBe('96');
+    expect(codeOf(await post('r-1', 'i-1'))).toBe('00');
+    expect(sim.control.closuresApplied('0123456789')).toBe(1);
+    // A successful posting's values stay used in both modes.
+    sim.control.updateAccount('0123456789', { accountStatus: 1 });
+    expect(codeOf(await post('r-2', 'i-1'))).toBe('26');
+    expect(codeOf(await post('r-1', 'i-2'))).toBe('26');
+    expect(sim.control.closuresApplied('0123456789')).toBe(1);
+  });
+
+  it("with strictReferences refuses a failed posting's Request-Reference or instrumentNumber with 26, posting nothing", async () => {
+    await sim.close();
+    sim = await startUdara360Simulator({
+      strictReferences: true,
+      accounts: [{ accountNumber: '0123456789' }],
+    });
+    sim.control.injectPostingCodes({ code: '96' });
+    expect(codeOf(await post('r-1', 'i-1'))).toBe('96');
+    expect(codeOf(await post('r-1', 'i-2'))).toBe('26');
+    expect(codeOf(await post('r-2', 'i-1'))).toBe('26');
+    expect(sim.control.getAccount('0123456789')?.accountStatus).toBe(1);
+    expect(codeOf(await post('r-3', 'i-3'))).toBe('00');
+    expect(sim.control.closuresApplied('0123456789')).toBe(1);
+  });
+});

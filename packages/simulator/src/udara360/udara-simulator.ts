@@ -10,7 +10,7 @@ import { json, type RouteDefinition } from '../common/sim-http';
 import { type CommonSimulatorOptions, SimulatorKernel } from '../common/simulator-kernel';
 import { startSimulatorServer } from '../common/simulator-server';
 import { parseControlInput } from '../common/validate-control-input';
-import { udaraApiRoutes } from './udara-api';
+import { type UdaraUsedReferences, udaraApiRoutes } from './udara-api';
 import {
   type UdaraAccount,
   type UdaraAccountPatch,
@@ -38,8 +38,14 @@ export interface Udara360SimulatorOptions extends CommonSimulatorOptions {
   requireZeroBalance?: boolean;
   /** Code for closing an already Closed account; default `26` (undocumented). */
   closedAccountStatusCode?: UdaraPostingCode;
-  /** Reused Request-Reference: `reject` with `26` (default) or `replay` the first answer. */
+  /** Reused Request-Reference or instrumentNumber: `reject` with `26` (default) or `replay` the first answer. */
   duplicateReference?: 'reject' | 'replay';
+  /**
+   * `true`: a Request-Reference or instrumentNumber sent in any earlier posting, even a failed
+   * one, is refused when sent again. `false` (default): only those of a successful posting are; a
+   * failed posting's may be reused. Udara360 documents neither, so adapters must cope with both.
+   */
+  strictReferences?: boolean;
   /** Accounts present from the start (and again after `reset`). */
   accounts?: readonly UdaraAccountSeed[];
 }
@@ -98,7 +104,7 @@ export async function startUdara360Simulator(
     closedAccountStatusCode: options.closedAccountStatusCode ?? '26',
   });
   const tokens = new Map<string, number>();
-  const references = new Map<string, Record<string, unknown>>();
+  const used: UdaraUsedReferences = { references: new Map(), instrumentNumbers: new Map() };
 
   const seedAll = (seeds: readonly UdaraAccountSeed[]) =>
     parseControlInput(z.array(accountSeedSchema), seeds, 'Udara360 accounts').map((seed) => state.seed(seed));
@@ -119,7 +125,8 @@ export async function startUdara360Simulator(
       kernel.reset();
       state.clear();
       tokens.clear();
-      references.clear();
+      used.references.clear();
+      used.instrumentNumbers.clear();
       seedAll(options.accounts ?? []);
     },
     injectPostingCodes: (codes) =>
@@ -170,9 +177,10 @@ export async function startUdara360Simulator(
         authResponseShape: options.authResponseShape ?? 'flat',
         accountStatusFormat: options.accountStatusFormat ?? 'number',
         duplicateReference: options.duplicateReference ?? 'reject',
+        strictReferences: options.strictReferences ?? false,
       },
       tokens,
-      references,
+      used,
     ),
     controlRoutes,
     errorResponse: (status, _request, message) => udaraError(status, message),

@@ -35,7 +35,7 @@ const labelToCode = new Map<string, Udara360AccountStatusCode>(
  * undocumented (§4, §9), so both are accepted. Anything else is 'unknown': a read-back that
  * cannot tell must never be taken for "not closed".
  */
-export function mapUdara360AccountStatus(value: unknown): MappedAccountStatus {
+export function mapUdara360ClosureState(value: unknown): MappedAccountStatus {
   const raw = typeof value === 'number' || typeof value === 'string' ? String(value) : '';
   const trimmed = raw.trim();
   let code: Udara360AccountStatusCode | undefined;
