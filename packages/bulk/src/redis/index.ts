@@ -1,0 +1,7 @@
+export {
+  createRedisBulkEngine,
+  type RedisBulkEngine,
+  type RedisBulkEngineSettings,
+} from './redis-bulk-engine';
+export { DEFAULT_REDIS_PREFIX } from './redis-keys';
+export { limiterWindow } from './redis-rate-gate';
