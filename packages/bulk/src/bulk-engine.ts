@@ -33,7 +33,7 @@ export interface BulkEngineSettings {
   /** Name of the run in the store; identity of an account is (run, provider, accountId). Default 'default'. */
   run?: string;
   providers: readonly BulkProvider[];
-  /** Accounts worked on at once by this process; default DEFAULT_CONCURRENCY. */
+  /** Accounts of one provider worked on at once by this process; default DEFAULT_CONCURRENCY. */
   concurrency?: number;
   policy?: Partial<BulkPolicy>;
   /** The clock; tests pass their own. */

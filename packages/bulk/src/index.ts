@@ -23,6 +23,7 @@ export {
   type StepContext,
   type StepOutcome,
 } from './bulk-step';
+export { createRateLimitedFetch, type RateLimitedFetch } from './rate-limited-fetch';
 export {
   AUDIT_STEPS,
   type AuditEntry,
@@ -39,4 +40,5 @@ export {
   SUBMITTED_GOAL_STATES,
   toReportRow,
 } from './run-model';
+export { openSqliteBulkEngine, type SqliteBulkEngineSettings } from './sqlite/sqlite-bulk-engine';
 export const VERSION = '0.1.0';

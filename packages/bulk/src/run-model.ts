@@ -63,7 +63,7 @@ export interface BulkAccount {
 }
 
 /** What a step of the run did, for the audit trail. */
-export const AUDIT_STEPS = ['IMPORTED', 'INTENT', 'CLOSE', 'READ_BACK', 'POLL', 'WEBHOOK', 'PAUSE'] as const;
+export const AUDIT_STEPS = ['INTENT', 'CLOSE', 'READ_BACK', 'POLL', 'WEBHOOK'] as const;
 export type AuditStep = (typeof AUDIT_STEPS)[number];
 
 /** One line of an account's audit trail. Never holds a secret: ids, codes and keys only. */
