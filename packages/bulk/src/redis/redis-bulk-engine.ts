@@ -88,7 +88,6 @@ function settingsProblems(settings: RedisBulkEngineSettings): string[] {
     problems.push('redis: not a URL (expected redis://host:port)');
   }
   const names = settings.providers.map((provider) => provider.name);
-  if (names.length === 0) problems.push('providers: at least one is needed');
   for (const provider of settings.providers) {
     if (!NAME_PATTERN.test(provider.name))
       problems.push(`providers: "${provider.name}" must match ${NAME_PATTERN}`);
@@ -118,6 +117,7 @@ type Progress = { kind: 'reached' | 'only-paused-left' | 'working' } | { kind: '
 /**
  * Opens a run on Redis with BullMQ: one queue per provider, workers in this process while `runUntil`
  * or `work` runs, any number of other processes (`closekit bulk worker`) on the same run.
+ * With no providers it can only read (status, report, audit) and take webhook events.
  * Throws for settings that cannot work (one error listing every problem); everything else is a
  * ResultAsync. Redis must run with `maxmemory-policy noeviction` and AOF (docs/bulk.md).
  */
@@ -176,7 +176,7 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
       );
     return ResultAsync.fromPromise(work(), (cause) => {
       if (BulkError.isInstance(cause)) return cause;
-      return storeFailed(`${operation} (Redis ${redactUrl(settings.redis)})`, lastRedisError ?? cause);
+      return storeFailed(`${operation} (Redis ${redactRedisUrl(settings.redis)})`, lastRedisError ?? cause);
     });
   };
 
@@ -332,6 +332,9 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
   };
 
   const prepare = async (goal: RunGoal, explicitRates: boolean) => {
+    if (queues.size === 0) {
+      throw new BulkError({ code: 'CONFIGURATION', message: 'no providers are configured to work the run' });
+    }
     await applyRates(explicitRates);
     for (const queue of queues.values()) await queue.retryJobs({ state: 'failed' });
     if (goal === 'final') await unparkJobs({ redis, keys, store, now }, queues);
@@ -498,7 +501,7 @@ function summarise(status: BulkStatus, goal: RunGoal, elapsedMs: number): BulkRu
 }
 
 /** The URL without its password, for messages. */
-function redactUrl(url: string): string {
+export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
