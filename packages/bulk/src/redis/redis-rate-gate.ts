@@ -54,6 +54,8 @@ if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1
 return 0
 `;
 
+const MAX_WAIT_STEP_MS = 250;
+
 /** What BullMQ's Queue.rateLimit writes: a count no `max` reaches. */
 const FULL = String(Number.MAX_SAFE_INTEGER);
 
@@ -112,7 +114,8 @@ export function createGatedFetch(settings: GatedFetchSettings): typeof globalThi
       signal?.throwIfAborted();
       const waitMs = Number(await takeUnit([settings.limiterKey, settings.metaKey], []));
       if (!(waitMs > 0)) return;
-      await sleep(waitMs, undefined, signal ? { signal } : undefined);
+      // Looks again at least every MAX_WAIT_STEP_MS: a pause lifted early (by hand) is seen soon.
+      await sleep(Math.min(waitMs, MAX_WAIT_STEP_MS), undefined, signal ? { signal } : undefined);
     }
   };
   return async (input, init) => {
