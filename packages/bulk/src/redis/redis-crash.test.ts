@@ -96,14 +96,21 @@ describe('BullMQ engine: a worker process killed mid-batch', { timeout: 120_000 
     const report = await unwrap(engine.report());
     expect(report).toHaveLength(3 * PER_PROVIDER);
     expect(report.filter((row) => row.state !== 'SUBMITTED' && row.state !== 'CLOSED')).toEqual([]);
-    for (const [simulator, accountIds] of [
-      [simulators.solaris, SOLARIS_IDS],
-      [simulators.embeddedPayments, EP_IDS],
-      [simulators.udara360, UDARA_IDS],
+    const attempts = new Map(report.map((row) => [`${row.provider}:${row.accountId}`, row.attempts]));
+    for (const [provider, simulator, accountIds] of [
+      ['solaris', simulators.solaris, SOLARIS_IDS],
+      ['embedded-payments', simulators.embeddedPayments, EP_IDS],
+      ['udara360', simulators.udara360, UDARA_IDS],
     ] as const) {
-      const { closures, maxClosuresPerAccount } = simulator.control.counters();
+      const { closures, maxClosuresPerAccount, closeRequests } = simulator.control.counters();
       expect(maxClosuresPerAccount).toBe(1);
-      for (const accountId of accountIds) expect(closures[accountId], accountId).toBe(1);
+      for (const accountId of accountIds) {
+        expect(closures[accountId], accountId).toBe(1);
+        // Asked at most once per logical attempt (each attempt recorded as an intent first).
+        const asked = closeRequests[accountId] ?? 0;
+        expect(asked, accountId).toBeGreaterThanOrEqual(1);
+        expect(asked, accountId).toBeLessThanOrEqual(attempts.get(`${provider}:${accountId}`) ?? 0);
+      }
     }
     // An intent recorded by the killed worker whose request never reached the provider is read
     // back (nothing found) and sent again with the same key: a second attempt, never a second
