@@ -45,9 +45,9 @@ export function resolveEngineSettings(
       problems.push(`policy.${key}: must be a finite number >= 0`);
     }
   }
-  if (!Array.isArray(settings.providers) || settings.providers.length === 0) {
-    problems.push('providers: at least one provider is required');
-  }
+  // No providers is allowed: an engine opened only to read status, report and audit.
+  if (!Array.isArray(settings.providers))
+    problems.push('providers: must be an array (empty to only read the run)');
   const names = new Set<string>();
   for (const [index, provider] of (settings.providers ?? []).entries()) {
     if (typeof provider?.name !== 'string' || provider.name === '')

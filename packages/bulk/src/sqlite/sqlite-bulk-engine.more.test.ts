@@ -11,9 +11,14 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 describe('openSqliteBulkEngine', () => {
   it('throws one error listing every invalid setting', () => {
     expect(() =>
-      openSqliteBulkEngine({ path: '', providers: [], concurrency: 0, policy: { maxRetries: -1 } }),
+      openSqliteBulkEngine({
+        path: '',
+        providers: [{ name: 'alpha', createAdapter: 'nope' as never, requestsPerSecond: 0 }],
+        concurrency: 0,
+        policy: { maxRetries: -1 },
+      }),
     ).toThrow(
-      /path: required[\s\S]*concurrency: must be a whole number[\s\S]*policy.maxRetries[\s\S]*providers: at least one/,
+      /path: required[\s\S]*concurrency: must be a whole number[\s\S]*policy.maxRetries[\s\S]*createAdapter: must be a function[\s\S]*requestsPerSecond: must be a number > 0/,
     );
   });
 
