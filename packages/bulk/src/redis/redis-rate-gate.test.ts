@@ -4,11 +4,11 @@ import { createGatedFetch, limiterWindow, runJobWithPrepaidRequest } from './red
 import { type RedisServer, startRedisServer } from './testing/start-redis-server';
 
 describe('limiterWindow', () => {
-  it('splits a rate into ~100 ms windows that never allow more than the rate', () => {
-    expect(limiterWindow(20)).toEqual({ max: 2, duration: 100 });
-    expect(limiterWindow(25)).toEqual({ max: 3, duration: 120 });
-    expect(limiterWindow(7)).toEqual({ max: 1, duration: 143 });
-    expect(limiterWindow(1000)).toEqual({ max: 100, duration: 100 });
+  it('splits a rate into ~250 ms windows that never allow more than the rate', () => {
+    expect(limiterWindow(20)).toEqual({ max: 5, duration: 250 });
+    expect(limiterWindow(25)).toEqual({ max: 6, duration: 240 });
+    expect(limiterWindow(7)).toEqual({ max: 2, duration: 286 });
+    expect(limiterWindow(1000)).toEqual({ max: 250, duration: 250 });
     expect(limiterWindow(0.5)).toEqual({ max: 1, duration: 2000 });
     for (const rate of [0.1, 1, 3, 9.5, 10, 11, 33, 99, 101, 250, 777, 10_000]) {
       const { max, duration } = limiterWindow(rate);
