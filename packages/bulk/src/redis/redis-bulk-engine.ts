@@ -258,9 +258,11 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
     let stopped: Promise<void> | null = null;
     return {
       stop: (force: boolean) => {
-        stopped ??= Promise.allSettled(workers.map((worker) => worker.close(force))).then(() => {
-          connection.disconnect();
-        });
+        // A worker closed while its blocking connection is still being set up leaves BullMQ's set-up
+        // commands to fail unhandled: let every worker finish starting first.
+        stopped ??= Promise.allSettled(workers.map((worker) => worker.waitUntilReady()))
+          .then(() => Promise.allSettled(workers.map((worker) => worker.close(force))))
+          .then(() => quit(connection));
         return stopped;
       },
     };
@@ -478,7 +480,7 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
         (async () => {
           await Promise.allSettled([...running].map((workers) => workers.stop(true)));
           await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
-          redis.disconnect();
+          await quit(redis);
         })(),
         (cause) => storeFailed('close', cause),
       );
@@ -498,6 +500,15 @@ function summarise(status: BulkStatus, goal: RunGoal, elapsedMs: number): BulkRu
     }
   }
   return { ...status, goal, reached, needsAttention, elapsedMs };
+}
+
+/** Closes a connection once the commands already sent are answered (BullMQ sends some on its own). */
+async function quit(connection: Redis): Promise<void> {
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
 }
 
 /** The URL without its password, for messages. */

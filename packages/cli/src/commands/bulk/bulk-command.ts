@@ -150,7 +150,7 @@ async function openEngine(
 ): Promise<BulkEngine> {
   const policy = pollIntervalMs === undefined ? {} : { policy: { pollIntervalMs } };
   if (values.redis !== undefined) {
-    const opened = openRedisBulkEngine({ redis: values.redis, providers, concurrency });
+    const opened = openRedisBulkEngine({ redis: values.redis, providers, concurrency, ...policy });
     if ('error' in opened) return usage(opened.error);
     return opened.engine;
   }

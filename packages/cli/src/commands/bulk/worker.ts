@@ -1,4 +1,4 @@
-import type { BulkProvider, BulkStatus } from '@closekit/bulk';
+import type { BulkPolicy, BulkProvider, BulkStatus } from '@closekit/bulk';
 import { createRedisBulkEngine, type RedisBulkEngine, redactRedisUrl } from '@closekit/bulk/redis';
 import {
   createAdapterFromEnv,
@@ -46,6 +46,7 @@ export function openRedisBulkEngine(options: {
   redis: string;
   providers?: readonly BulkProvider[];
   concurrency?: number;
+  policy?: Partial<BulkPolicy>;
 }): { engine: RedisBulkEngine } | { error: string } {
   try {
     return {
@@ -53,6 +54,7 @@ export function openRedisBulkEngine(options: {
         redis: options.redis,
         providers: options.providers ?? [],
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.policy === undefined ? {} : { policy: options.policy }),
       }),
     };
   } catch (error) {
