@@ -27,6 +27,12 @@ import { createSqliteStore, prepareDatabase, type SqliteStore, type StoredAccoun
 export interface SqliteBulkEngineSettings extends BulkEngineSettings {
   /** The SQLite file of the run (created when missing). Keep it on a local disk, not a network share. */
   path: string;
+  /**
+   * 'full' (default): every transition is on disk (fsync) before the next step, so a recorded
+   * intent survives a power cut. 'normal': survives a killed process, not a power cut or OS
+   * crash; much cheaper per account on slow disks. See docs/bulk.md before choosing it.
+   */
+  durability?: 'full' | 'normal';
 }
 
 /** A run claimed by a process on another host is taken over once its heartbeat is this old. */
@@ -34,6 +40,9 @@ const WORKER_STALE_MS = 30_000;
 const HEARTBEAT_MS = 5_000;
 /** The loop looks again at least this often (webhooks fed by another process, pauses ending). */
 const MAX_NAP_MS = 1_000;
+/** While steps are in flight: how long the loop waits when no step finishes. */
+const BUSY_NAP_MS = 250;
+const WAKE_COALESCE_MS = 3;
 
 /** States worth a step for a goal, in the order they are picked up: unfinished business first. */
 function workableStates(goal: RunGoal): RunState[] {
@@ -49,6 +58,13 @@ function workableStates(goal: RunGoal): RunState[] {
  */
 export function openSqliteBulkEngine(settings: SqliteBulkEngineSettings): ResultAsync<BulkEngine, BulkError> {
   const pathProblem = typeof settings?.path === 'string' && settings.path !== '' ? [] : ['path: required'];
+  if (
+    settings?.durability !== undefined &&
+    settings.durability !== 'full' &&
+    settings.durability !== 'normal'
+  ) {
+    pathProblem.push("durability: 'full' or 'normal'");
+  }
   const resolved = resolveEngineSettings(settings, pathProblem);
   return ResultAsync.fromPromise(
     import('better-sqlite3'),
@@ -64,7 +80,7 @@ export function openSqliteBulkEngine(settings: SqliteBulkEngineSettings): Result
       const Database = (module as { default: typeof BetterSqlite3 }).default;
       const db = new Database(settings.path);
       try {
-        prepareDatabase(db);
+        prepareDatabase(db, settings.durability);
       } catch (cause) {
         db.close();
         throw cause;
@@ -232,6 +248,8 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
       : undefined;
     progress?.unref();
 
+    // Steps finishing close together are handled by one pass of the loop (a few ms later),
+    // which keeps the store's queries per account low.
     const nap = (ms: number) =>
       new Promise<void>((resolve) => {
         const done = () => {
@@ -239,8 +257,12 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
           wake = () => {};
           resolve();
         };
-        const timer = setTimeout(done, ms);
-        wake = done;
+        let timer = setTimeout(done, ms);
+        wake = () => {
+          clearTimeout(timer);
+          wake = () => {};
+          timer = setTimeout(done, WAKE_COALESCE_MS);
+        };
       });
 
     const applyPause = (pause: ProviderPause) => {
@@ -367,7 +389,8 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
           if (remaining() === 0) break;
           await nap(Math.min(Math.max(millisUntilNextDue(current.getTime()), 1), MAX_NAP_MS));
         } else if (dispatched === 0) {
-          await nap(Math.min(Math.max(millisUntilNextDue(current.getTime()), 1), MAX_NAP_MS));
+          // Finishing steps wake the loop; a poll falling due meanwhile waits at most this long.
+          await nap(BUSY_NAP_MS);
         }
       }
     } finally {

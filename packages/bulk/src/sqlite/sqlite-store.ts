@@ -79,11 +79,12 @@ const accountParams = (account: BulkAccount) => ({
 });
 
 /** Opens (and creates) the store: WAL, full fsync on commit, a busy timeout for other processes. */
-export function prepareDatabase(db: Database): void {
+export function prepareDatabase(db: Database, durability: 'full' | 'normal' = 'full'): void {
   db.pragma('journal_mode = WAL');
-  // FULL: a committed intent survives a power cut, not only a killed process (the intent is what
-  // stops a second close request). The journal cost per account is measured in bench/.
-  db.pragma('synchronous = FULL');
+  // FULL (default): a committed intent survives a power cut or an OS crash, not only a killed
+  // process (the intent is what stops a second close request). NORMAL in WAL mode survives a
+  // killed process but may lose the last commits on a power cut. bench/ measures the cost.
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   const version = db.pragma('user_version', { simple: true }) as number;
