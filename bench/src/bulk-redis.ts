@@ -31,9 +31,13 @@ export interface BulkRedisSettings {
   concurrency: number;
 }
 
+/**
+ * A limit a loaded 2-core machine can hold: the figure is how close the workers keep to it. (At
+ * 100 requests/s per provider the same machine ran out of CPU first, at load 20+.)
+ */
 export const DEFAULT_BULK_REDIS_SETTINGS: BulkRedisSettings = {
-  accountsPerProvider: 1_000,
-  requestsPerSecond: 100,
+  accountsPerProvider: 500,
+  requestsPerSecond: 20,
   workers: 2,
   concurrency: 16,
 };
