@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ClosureEvent } from '@closekit/core';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -215,6 +216,8 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
     store.clearPauses(run);
 
     const internal = new AbortController();
+    // Every call in flight listens on this signal: more than Node's default warning threshold of 10.
+    setMaxListeners(0, internal.signal);
     const onCallerAbort = () => internal.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const paused = new Map<string, number | null>();
