@@ -13,5 +13,8 @@ export const workspaceAliases = [
     replacement: source('./packages/embedded-payments/src/index.ts'),
   },
   { find: /^@closekit\/udara360$/, replacement: source('./packages/udara360/src/index.ts') },
+  { find: /^@closekit\/bulk\/redis$/, replacement: source('./packages/bulk/src/redis/index.ts') },
+  { find: /^@closekit\/bulk\/testing$/, replacement: source('./packages/bulk/src/testing/index.ts') },
+  { find: /^@closekit\/bulk$/, replacement: source('./packages/bulk/src/index.ts') },
   { find: /^@closekit\/simulator$/, replacement: source('./packages/simulator/src/index.ts') },
 ];

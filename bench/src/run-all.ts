@@ -1,18 +1,20 @@
 /**
  * `pnpm bench`: runs the four closekit benchmarks against the BUILT packages, prints a table per
  * benchmark and writes every figure to bench/results/latest.json with the machine it ran on.
- * `--only=overhead,webhooks,bulk,cold-start` runs a subset (the JSON then holds only those).
+ * `--only=overhead,webhooks,bulk,bulk-sqlite,bulk-redis,cold-start` runs a subset (the JSON then holds only those).
  */
 import { loadavg } from 'node:os';
 import { benchAdapterOverhead, printAdapterOverhead } from './adapter-overhead';
 import { benchBulk, printBulk } from './bulk';
+import { benchBulkRedis, printBulkRedis } from './bulk-redis';
+import { benchBulkSqlite, printBulkSqlite } from './bulk-sqlite';
 import { benchColdStart, printColdStart } from './cold-start';
 import { machineInfo } from './machine';
 import { writeResults } from './results';
 import { mib } from './stats';
 import { benchWebhooks, printWebhooks } from './webhooks';
 
-const BENCHMARKS = ['overhead', 'webhooks', 'bulk', 'cold-start'] as const;
+const BENCHMARKS = ['overhead', 'webhooks', 'bulk', 'bulk-sqlite', 'bulk-redis', 'cold-start'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function selected(): Set<BenchmarkName> {
@@ -60,6 +62,16 @@ if (run.has('bulk')) {
   const bulk = await time('bulk', () => benchBulk());
   printBulk(bulk);
   results.bulk = bulk;
+}
+if (run.has('bulk-sqlite')) {
+  const bulkSqlite = await time('bulk-sqlite', () => benchBulkSqlite());
+  printBulkSqlite(bulkSqlite);
+  results.bulkSqlite = bulkSqlite;
+}
+if (run.has('bulk-redis')) {
+  const bulkRedis = await time('bulk-redis', () => benchBulkRedis());
+  printBulkRedis(bulkRedis);
+  results.bulkRedis = bulkRedis;
 }
 if (run.has('cold-start')) {
   const coldStart = await time('cold-start', () => benchColdStart());

@@ -7,7 +7,8 @@ import { captureIo } from './commands/io';
 import { main } from './main';
 import { createAdapterFromEnv } from './provider-config';
 
-describe('closekit demo', () => {
+// The demo includes the bulk step (1,000 accounts): slower than the default 5 s on a loaded machine.
+describe('closekit demo', { timeout: 180_000 }, () => {
   it('walks the whole flow on the simulators and exits 0', async () => {
     const io = captureIo();
     const code = await runDemo({ json: true }, io);

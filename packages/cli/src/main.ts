@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runBulk } from './commands/bulk/bulk-command';
 import { runClose, runStatus } from './commands/close-and-status';
 import { runDemo } from './commands/demo';
 import { type CommandIo, processIo } from './commands/io';
@@ -15,11 +16,14 @@ Usage:
       Reads a closure.
   closekit simulate [--seed N]
       Runs the simulators in the foreground for local development.
+  closekit bulk run|worker|status|report ...
+      Closes a whole book of accounts durably (closekit bulk --help; docs/bulk.md).
 
 Providers: solaris, embedded-payments, udara360. Environment variables: docs/cli.md.`;
 
 /** Runs the CLI; resolves to the process exit code (0 ok, 1 closure error, 2 usage error). */
 export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  if (argv[0] === 'bulk') return runBulk(argv.slice(1), { io });
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -71,6 +71,9 @@ describe('control API over HTTP', () => {
     expect((await control(base, 'GET', '/counters')).body).toEqual({
       closures: { h1cacc: 1 },
       maxClosuresPerAccount: 1,
+      // The close went through the control API, not the provider route: no close request counted.
+      closeRequests: {},
+      maxCloseRequestsPerAccount: 0,
       requests: {},
       totalRequests: 0,
     });

@@ -17,6 +17,7 @@ import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
 import { closureRow } from '../format-closure';
 import { renderTable, type TableRow } from '../render-table';
+import { runBulkDemoStep } from './bulk/bulk-demo';
 import type { CommandIo } from './io';
 
 /** The demo's accounts: one that closes and one with money left, at each provider. */
@@ -353,11 +354,21 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
       `Retries made by the transport: ${run.retries.length}`,
     );
 
+    // 6. A whole book at once (@closekit/bulk): self-contained in commands/bulk/bulk-demo.ts.
+    const bulk = await runBulkDemoStep(options.json ? null : io, options.seed);
+    problems.push(...bulk.problems);
+
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (options.json) {
       io.out(
         JSON.stringify(
-          { ok: problems.length === 0, problems, seconds: Number(seconds), steps: report },
+          {
+            ok: problems.length === 0,
+            problems,
+            seconds: Number(seconds),
+            steps: report,
+            bulk: bulk.summary,
+          },
           null,
           2,
         ),

@@ -31,6 +31,8 @@ export interface RouteDefinition {
   /** `/v1/account_closure_requests/:id`; `:name` matches one non-empty segment. */
   pattern: string;
   handler: RouteHandler;
+  /** On a close route: the account the request asks to close, for the close-request counters. */
+  closeRequestAccount?: (request: SimRequest, params: RouteParams) => string | null;
 }
 
 export function headerValue(request: Pick<SimRequest, 'headers'>, name: string): string | undefined {
@@ -43,6 +45,14 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 }
 
 /** Parses a JSON request body; `undefined` when it is not JSON. */
+/** A string field of a JSON object body, or null (for counters; never for validation). */
+export function jsonField(rawBody: string, name: string): string | null {
+  const parsed = parseJsonBody(rawBody);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return null;
+  const value = (parsed.value as Record<string, unknown>)[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 export function parseJsonBody(rawBody: string): { ok: true; value: unknown } | { ok: false } {
   if (rawBody.trim() === '') return { ok: false };
   try {

@@ -122,6 +122,9 @@ export async function startSimulatorServer(config: SimulatorServerConfig): Promi
       return;
     }
     const request = makeRequest(body);
+    const closing =
+      match.kind === 'route' ? match.definition.closeRequestAccount?.(request, match.params) : null;
+    if (closing) config.counters.recordCloseRequest(closing);
 
     if (terminal?.type === 'status') {
       send(res, statusFaultResponse(terminal, request));

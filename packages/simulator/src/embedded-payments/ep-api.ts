@@ -144,6 +144,7 @@ export function epApiRoutes(
         handler: guarded(version, (request, accountId) =>
           closeAccount(request, version, accountId, notFound),
         ),
+        closeRequestAccount: (_request, params) => params.id ?? null,
       },
     );
   }

@@ -2,6 +2,7 @@ import {
   headerValue,
   isPlainObject,
   json,
+  jsonField,
   parseJsonBody,
   type RouteDefinition,
   type SimRequest,
@@ -58,7 +59,12 @@ export function solarisApiRoutes(
 
   return [
     { method: 'POST', pattern: '/oauth2/token', handler: (request) => issueToken(request) },
-    { method: 'POST', pattern: ACRS, handler: authorized((request) => createAcr(request)) },
+    {
+      method: 'POST',
+      pattern: ACRS,
+      handler: authorized((request) => createAcr(request)),
+      closeRequestAccount: (request) => jsonField(request.rawBody, 'account_id'),
+    },
     { method: 'GET', pattern: ACRS, handler: authorized((request) => listAcrs(request)) },
     {
       method: 'GET',

@@ -2,6 +2,7 @@ import {
   headerValue,
   isPlainObject,
   json,
+  jsonField,
   parseJsonBody,
   type RouteDefinition,
   type SimRequest,
@@ -105,6 +106,7 @@ export function udaraApiRoutes(
       method: 'POST',
       pattern: '/api/postings/v1/closeaccount',
       handler: authorized((request) => closeAccount(request)),
+      closeRequestAccount: (request) => jsonField(request.rawBody, 'accountNumber'),
     },
     {
       method: 'GET',

@@ -1,0 +1,333 @@
+/**
+ * Bulk closures through the SQLite engine of @closekit/bulk (issue 13), against the three
+ * simulators in their own process (simulators-child.ts):
+ * - rate: requests each provider saw per second against the configured `--rate` limit
+ *   (target at least 95%), and the 429s the limiter saw (the simulators enforce no limit of
+ *   their own, so any 429 would be a fault of the run);
+ * - volume: ACCOUNTS accounts (default 100,000; BULK_SQLITE_ACCOUNTS overrides) to `--until
+ *   submitted`: time, peak RSS, RSS when a tenth were done against RSS at the end, store bytes
+ *   per account, and every account closed exactly once;
+ * - journal: the store's cost per account: the same Solaris-only run with durability 'full'
+ *   (fsync per transition) and 'normal'; the difference is what the fsyncs cost.
+ */
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BulkEngineSettings,
+  type BulkInputRow,
+  openSqliteBulkEngine,
+  type SqliteBulkEngineSettings,
+} from '@closekit/bulk';
+import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
+import type { SimulatorCounters } from '@closekit/simulator';
+import { createSolarisAdapter } from '@closekit/solaris';
+import { createUdara360Adapter } from '@closekit/udara360';
+import { type ChildMessage, startChild } from './child-process';
+import { mib, round } from './stats';
+import { printTable } from './table';
+
+interface SimulatorsReady extends ChildMessage {
+  type: 'ready';
+  solaris: { url: string; tokenUrl: string; clientId: string; clientSecret: string };
+  embeddedPayments: { v1BaseUrl: string };
+  udara360: { url: string; clientId: string; clientSecret: string };
+}
+interface CountersReply {
+  solaris: SimulatorCounters;
+  embeddedPayments: SimulatorCounters;
+  udara360: SimulatorCounters;
+}
+
+const NAMES = ['solaris', 'embedded-payments', 'udara360'] as const;
+type Name = (typeof NAMES)[number];
+
+export interface BulkSqliteResults {
+  rate: {
+    provider: string;
+    limit: number;
+    requests: number;
+    seconds: number;
+    perSecond: number;
+    ofLimit: number;
+    rateLimited: number;
+  }[];
+  volume: {
+    accounts: number;
+    seconds: number;
+    accountsPerSecond: number;
+    peakRssMiB: number;
+    rssAtTenthMiB: number;
+    rssAtEndMiB: number;
+    storeBytesPerAccount: number;
+    exactlyOnce: boolean;
+  };
+  journal: { durability: string; accounts: number; msPerAccount: number; storeBytesPerAccount: number }[];
+}
+
+const ids = (name: Name, prefix: string, count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    name === 'udara360'
+      ? String(6_000_000_000 + Number(prefix) * 1_000_000 + index)
+      : `${name[0]}${prefix}x${index}`,
+  );
+
+function providers(ready: SimulatorsReady, rate: number): BulkEngineSettings['providers'] {
+  return [
+    {
+      name: 'solaris',
+      requestsPerSecond: rate,
+      createAdapter: (fetch) =>
+        createSolarisAdapter({
+          baseUrl: ready.solaris.url,
+          authUrl: ready.solaris.tokenUrl,
+          clientId: ready.solaris.clientId,
+          clientSecret: ready.solaris.clientSecret,
+          fetch,
+        }),
+    },
+    {
+      name: 'embedded-payments',
+      requestsPerSecond: rate,
+      createAdapter: (fetch) =>
+        createEmbeddedPaymentsAdapter({ baseUrl: ready.embeddedPayments.v1BaseUrl, fetch }),
+    },
+    {
+      name: 'udara360',
+      requestsPerSecond: rate,
+      createAdapter: (fetch) =>
+        createUdara360Adapter({
+          baseUrl: ready.udara360.url,
+          clientId: ready.udara360.clientId,
+          clientSecret: ready.udara360.clientSecret,
+          fetch,
+        }),
+    },
+  ];
+}
+
+const rowsOf = (accounts: Record<Name, string[]>): BulkInputRow[] =>
+  NAMES.flatMap((provider) =>
+    accounts[provider].map((accountId, index) => ({
+      line: index + 2,
+      provider,
+      accountId,
+      reason: 'CUSTOMER_REQUEST' as const,
+      idempotencyKey: null,
+    })),
+  );
+
+async function open(settings: SqliteBulkEngineSettings) {
+  const opened = await openSqliteBulkEngine(settings);
+  if (opened.isErr()) throw opened.error;
+  return opened.value;
+}
+
+const storeBytes = (path: string) =>
+  [path, `${path}-wal`].reduce((sum, file) => {
+    try {
+      return sum + statSync(file).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+const totalRequests = (counters: CountersReply): Record<Name, number> => ({
+  solaris: counters.solaris.totalRequests,
+  'embedded-payments': counters.embeddedPayments.totalRequests,
+  udara360: counters.udara360.totalRequests,
+});
+
+export async function benchBulkSqlite(
+  accounts = Number(process.env.BULK_SQLITE_ACCOUNTS ?? 100_000),
+): Promise<BulkSqliteResults> {
+  const directory = await mkdtemp(join(tmpdir(), 'closekit-bench-bulk-sqlite-'));
+  const sims = await startChild<SimulatorsReady>('./simulators-child.ts');
+  try {
+    // Rate: each provider limited to RATE requests per second, enough accounts for ~10 s.
+    const RATE = 40;
+    const rateAccounts: Record<Name, string[]> = {
+      solaris: ids('solaris', '1', 400),
+      'embedded-payments': ids('embedded-payments', '1', 130),
+      udara360: ids('udara360', '1', 130),
+    };
+    await sims.call('seed', {
+      solaris: rateAccounts.solaris,
+      embeddedPayments: rateAccounts['embedded-payments'],
+      udara360: rateAccounts.udara360,
+    });
+    const before = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
+    const rateEngine = await open({
+      path: join(directory, 'rate.sqlite'),
+      providers: providers(sims.ready, RATE),
+      concurrency: 16,
+    });
+    await rateEngine.importRows(rowsOf(rateAccounts));
+    const started = performance.now();
+    const done = await rateEngine.runUntil({ until: 'submitted' });
+    const seconds = (performance.now() - started) / 1000;
+    await rateEngine.close();
+    if (done.isErr()) throw done.error;
+    const after = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
+    const rate = NAMES.map((provider) => {
+      const requests = after[provider] - before[provider];
+      const perSecond = requests / seconds;
+      return {
+        provider,
+        limit: RATE,
+        requests,
+        seconds: round(seconds, 1),
+        perSecond: round(perSecond, 1),
+        ofLimit: round((perSecond / RATE) * 100, 1),
+        rateLimited: 0,
+      };
+    });
+
+    // Volume: ACCOUNTS accounts, a third per provider, a high limit.
+    const third = Math.ceil(accounts / 3);
+    const volumeAccounts: Record<Name, string[]> = {
+      solaris: ids('solaris', '2', third),
+      'embedded-payments': ids('embedded-payments', '2', third),
+      udara360: ids('udara360', '2', accounts - 2 * third),
+    };
+    for (let offset = 0; offset < third; offset += 5_000) {
+      await sims.call('seed', {
+        solaris: volumeAccounts.solaris.slice(offset, offset + 5_000),
+        embeddedPayments: volumeAccounts['embedded-payments'].slice(offset, offset + 5_000),
+        udara360: volumeAccounts.udara360.slice(offset, offset + 5_000),
+      });
+    }
+    const volumePath = join(directory, 'volume.sqlite');
+    const volumeEngine = await open({
+      path: volumePath,
+      providers: providers(sims.ready, 5_000),
+      concurrency: 32,
+    });
+    await volumeEngine.importRows(rowsOf(volumeAccounts));
+    let peakRss = process.memoryUsage.rss();
+    let rssAtTenth = 0;
+    const volumeStarted = performance.now();
+    const volumeDone = await volumeEngine.runUntil({
+      until: 'submitted',
+      progressIntervalMs: 500,
+      onProgress: (status) => {
+        const rss = process.memoryUsage.rss();
+        peakRss = Math.max(peakRss, rss);
+        const submitted = Object.values(status.counts).reduce(
+          (sum, counts) => sum + counts.SUBMITTED + counts.CLOSED,
+          0,
+        );
+        if (rssAtTenth === 0 && submitted >= accounts / 10) rssAtTenth = rss;
+      },
+    });
+    const volumeSeconds = (performance.now() - volumeStarted) / 1000;
+    const rssAtEnd = process.memoryUsage.rss();
+    await volumeEngine.close();
+    if (volumeDone.isErr()) throw volumeDone.error;
+    const counters = await sims.call<CountersReply & ChildMessage>('counters');
+    const exactlyOnce = NAMES.every((provider) => {
+      const sim =
+        provider === 'solaris'
+          ? counters.solaris
+          : provider === 'udara360'
+            ? counters.udara360
+            : counters.embeddedPayments;
+      return (
+        sim.maxClosuresPerAccount === 1 && volumeAccounts[provider].every((id) => sim.closures[id] === 1)
+      );
+    });
+
+    // Journal: the same Solaris-only run with each durability; the difference is the fsyncs.
+    const journal: BulkSqliteResults['journal'] = [];
+    for (const [index, durability] of (['full', 'normal'] as const).entries()) {
+      const count = 1_000;
+      const journalIds = ids('solaris', String(3 + index), count);
+      await sims.call('seed', { solaris: journalIds, embeddedPayments: [], udara360: [] });
+      const path = join(directory, `journal-${durability}.sqlite`);
+      const engine = await open({
+        path,
+        durability,
+        concurrency: 16,
+        providers: providers(sims.ready, 5_000).filter((provider) => provider.name === 'solaris'),
+      });
+      await engine.importRows(rowsOf({ solaris: journalIds, 'embedded-payments': [], udara360: [] }));
+      const journalStarted = performance.now();
+      const result = await engine.runUntil({ until: 'submitted' });
+      const ms = performance.now() - journalStarted;
+      await engine.close();
+      if (result.isErr()) throw result.error;
+      journal.push({
+        durability,
+        accounts: count,
+        msPerAccount: round(ms / count, 2),
+        storeBytesPerAccount: Math.round(storeBytes(path) / count),
+      });
+    }
+
+    return {
+      rate,
+      volume: {
+        accounts,
+        seconds: round(volumeSeconds, 1),
+        accountsPerSecond: round(accounts / volumeSeconds, 1),
+        peakRssMiB: mib(peakRss),
+        rssAtTenthMiB: mib(rssAtTenth),
+        rssAtEndMiB: mib(rssAtEnd),
+        storeBytesPerAccount: Math.round(storeBytes(volumePath) / accounts),
+        exactlyOnce,
+      },
+      journal,
+    };
+  } finally {
+    await sims.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+export function printBulkSqlite(results: BulkSqliteResults): void {
+  printTable(
+    'Bulk (SQLite engine): requests per second against --rate (simulators enforce no limit)',
+    ['provider', 'limit/s', 'requests', 'seconds', 'per second', '% of limit', '429s'],
+    results.rate.map((row) => [
+      row.provider,
+      row.limit,
+      row.requests,
+      row.seconds,
+      row.perSecond,
+      row.ofLimit,
+      row.rateLimited,
+    ]),
+  );
+  const volume = results.volume;
+  printTable(
+    'Bulk (SQLite engine): accounts to --until submitted',
+    [
+      'accounts',
+      'seconds',
+      'accounts/s',
+      'peak RSS MiB',
+      'RSS at 1/10 MiB',
+      'RSS at end MiB',
+      'store B/account',
+      'each closed once',
+    ],
+    [
+      [
+        volume.accounts,
+        volume.seconds,
+        volume.accountsPerSecond,
+        volume.peakRssMiB,
+        volume.rssAtTenthMiB,
+        volume.rssAtEndMiB,
+        volume.storeBytesPerAccount,
+        volume.exactlyOnce,
+      ],
+    ],
+  );
+  printTable(
+    'Bulk (SQLite engine): store cost per account (Solaris simulator, 1,000 accounts)',
+    ['durability', 'accounts', 'ms/account', 'store B/account'],
+    results.journal.map((row) => [row.durability, row.accounts, row.msPerAccount, row.storeBytesPerAccount]),
+  );
+}
