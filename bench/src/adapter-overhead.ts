@@ -1,16 +1,24 @@
 /**
- * Benchmark 1 — adapter overhead: `closeAccount` through each adapter against a hand-written
- * minimal `fetch` of the same request(s), both talking to the same canned-response server
- * (canned-server.ts, its own process). Tokens are fetched once before measuring, so
- * authentication is not in the loop. Closed loop at concurrency 1 and 32, fixed duration per case,
- * several interleaved rounds per case; the reported throughput is the median round.
+ * Benchmark 1 — adapter overhead. For each provider case, `closeAccount` through the adapter runs
+ * beside the same HTTP requests sent three other ways, all against one canned-response server
+ * (canned-server.ts, its own process):
+ * - raw fetch + timeout: a hand-written `fetch` client with the adapters' per-request timeout. This
+ *   is the baseline: a client without a timeout is not one anyone should ship to close accounts.
+ * - ky: the peer a user would pick instead, with the same timeout and the same retries on the
+ *   same statuses.
+ * - raw fetch: the same hand-written client without a timeout, as context only.
+ * Tokens are fetched once before measuring, so authentication is not in the loop. Closed loop at
+ * each concurrency, interleaved rounds of a fixed duration; client CPU is `process.cpuUsage()`
+ * around each round divided by the closures it finished. Adapters are built through their public
+ * factories and settings only.
  */
 import { randomUUID } from 'node:crypto';
 import type { ClosureAdapter } from '@closekit/core';
-import { createEmbeddedPaymentsAdapter, EMBEDDED_PAYMENTS_REASON_TABLE } from '@closekit/embedded-payments';
-import { createSolarisAdapter, SOLARIS_REASON_TABLE } from '@closekit/solaris';
-import { createUdara360Adapter, UDARA360_REASON_TABLE } from '@closekit/udara360';
-import { CANNED, PATHS } from './canned-responses';
+import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
+import { createSolarisAdapter } from '@closekit/solaris';
+import { createUdara360Adapter } from '@closekit/udara360';
+import ky, { HTTPError, type KyInstance } from 'ky';
+import { CANNED, PATHS, WIRE_REASONS } from './canned-responses';
 import { startChild } from './child-process';
 import { type Operation, runForDuration } from './load';
 import { median, round } from './stats';
@@ -31,29 +39,46 @@ export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
   warmupMs: 400,
 };
 
-/** One measured operation: an adapter call or a raw fetch sequence. */
+/** `--quick`: the overhead benchmark alone in about a minute and a half. */
+export const QUICK_OVERHEAD_SETTINGS: OverheadSettings = {
+  concurrencies: [1, 32],
+  roundMs: 500,
+  rounds: 5,
+  warmupMs: 250,
+};
+
+/** Every client here gets the adapters' defaults, written out so that all of them share them. */
+const TIMEOUT_MS = 30_000;
+const MAX_RETRIES = 2;
+/** closekit retries network failures, 408, 429 and every 5xx, honouring Retry-After (docs/transport.md). */
+const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, offset) => 500 + offset)];
+const TARGET = 0.9;
+
+const KINDS = ['adapter', 'raw fetch + timeout', 'ky', 'raw fetch'] as const;
+type ClientKind = (typeof KINDS)[number];
+const BASELINE: ClientKind = 'raw fetch + timeout';
+
+/** One measured operation: an adapter call or the same requests by another client. */
 interface Subject {
+  case: string;
+  kind: ClientKind;
   name: string;
+  requests: string;
   requestsPerOp: number;
   run: Operation;
 }
 
-interface Comparison {
-  provider: string;
-  case: string;
-  subject: string;
-  baseline: string;
-  /** Same HTTP requests on both sides: the target applies. */
-  likeForLike: boolean;
-  /** Not a target: shows how much of the gap a timeout alone costs. */
-  informational?: boolean;
-}
-
 export interface SubjectResult {
   name: string;
+  case: string;
+  kind: ClientKind;
   concurrency: number;
   opsPerSecRounds: number[];
+  cpuMicrosPerOpRounds: number[];
+  /** Median round. */
   opsPerSec: number;
+  /** Median round: client CPU (all threads, user + system) per closure finished. */
+  cpuMicrosPerOp: number;
   meanLatencyMs: number;
   requestsPerOpMeasured: number;
   failures: number;
@@ -62,35 +87,29 @@ export interface SubjectResult {
   serverCpuPercent: number;
 }
 
-export interface ComparisonResult extends Comparison {
+export interface CaseResult {
+  case: string;
+  requests: string;
   concurrency: number;
-  subjectOpsPerSec: number;
-  baselineOpsPerSec: number;
-  ratio: number;
-  /** 1/adapter − 1/raw throughput: the time each closure costs extra (CPU-bound at concurrency 32). */
-  addedMicrosPerOp: number;
-  target: number;
-  targetMet: boolean | null;
+  opsPerSec: Record<ClientKind, number>;
+  cpuMicrosPerOp: Record<ClientKind, number>;
+  /** Median of the per-round ratios to raw fetch + timeout (rounds that ran close together). */
+  adapterRatio: number;
+  kyRatio: number;
+  /** Context, no target: the adapter against raw fetch without a timeout. */
+  adapterRatioWithoutTimeout: number;
+  /** adapter >= 90% of raw fetch + timeout, and >= ky. */
+  targetMet: boolean;
 }
 
 export interface OverheadResults {
   settings: OverheadSettings;
+  timeoutMs: number;
+  maxRetries: number;
   subjects: SubjectResult[];
-  comparisons: ComparisonResult[];
-}
-
-const TARGET = 0.9;
-const CLOSE_REQUEST = { accountId: '', reason: 'CUSTOMER_REQUEST' as const };
-
-const adapterOperation =
-  (adapter: ClosureAdapter, accountId: string): Operation =>
-  async () => {
-    const result = await adapter.closeAccount({ ...CLOSE_REQUEST, accountId });
-    return result.isOk() ? null : result.error.code;
-  };
-
-async function readJson(response: Response): Promise<Record<string, unknown>> {
-  return (await response.json()) as Record<string, unknown>;
+  cases: CaseResult[];
+  /** The `overhead:` lines, one per case. */
+  summary: string[];
 }
 
 /** One request and its JSON answer: what every hand-written client below is made of. */
@@ -99,19 +118,22 @@ type Exchange = (
   init?: RequestInit,
 ) => Promise<{ status: number; body: Record<string, unknown> }>;
 
+async function readJson(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json()) as Record<string, unknown>;
+}
+
 const bare: Exchange = async (url, init) => {
   const response = await fetch(url, init);
   return { status: response.status, body: await readJson(response) };
 };
 
 /**
- * The same, with what any production client adds: a per-request timeout through an AbortSignal,
- * cleared once the body is read (as the transport does). undici's fetch does real work for every
- * signal it is given, so these twins show the timeout's own share of the gap.
+ * The baseline's exchange: what every production client adds, a per-request timeout through an
+ * AbortSignal, cleared once the body is read (as closekit's transport does).
  */
 const timed: Exchange = async (url, init) => {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), 30_000);
+  const timer = setTimeout(() => timeout.abort(), TIMEOUT_MS);
   try {
     return await bare(url, { ...init, signal: timeout.signal });
   } finally {
@@ -120,19 +142,48 @@ const timed: Exchange = async (url, init) => {
 };
 
 /**
- * Hand-written minimal clients: the same method, URL, headers and body as the adapter sends,
- * one JSON parse and a success check; no retry, validation or redaction.
+ * ky set up as closekit's transport is: the same per-attempt timeout, the same number of retries
+ * on the same statuses, Retry-After honoured up to the same cap, the same exponential backoff
+ * with full jitter. ky throws on a non-2xx answer; the exchange hands its status back instead.
  */
-function rawClients(url: string, tokens: { solaris: string; udara: string }, exchange: Exchange) {
+function kyExchange(): Exchange {
+  const client: KyInstance = ky.create({
+    timeout: TIMEOUT_MS,
+    retry: {
+      limit: MAX_RETRIES,
+      methods: ['get', 'post'],
+      statusCodes: RETRY_STATUSES,
+      afterStatusCodes: RETRY_STATUSES,
+      maxRetryAfter: 60_000,
+      retryOnTimeout: true,
+      delay: (attempt) => 250 * 2 ** (attempt - 1),
+      backoffLimit: 8_000,
+      jitter: true,
+    },
+  });
+  return async (url, init) => {
+    try {
+      const response = await client(url, init);
+      return { status: response.status, body: await readJson(response) };
+    } catch (error) {
+      if (error instanceof HTTPError) return { status: error.response.status, body: {} };
+      throw error;
+    }
+  };
+}
+
+/**
+ * Hand-written clients: the same method, URL, headers and body as the adapter sends, one JSON
+ * parse and a success check; no validation or redaction. `exchange` decides how each request
+ * goes out (bare fetch, fetch with a timeout, ky).
+ */
+function handWrittenClients(url: string, tokens: { solaris: string; udara: string }, exchange: Exchange) {
   const solarisAcrUrl = `${url}${PATHS.solarisAcr}`;
-  const solarisReason = SOLARIS_REASON_TABLE.CUSTOMER_REQUEST as string;
   const epAccountUrl = `${url}${PATHS.epAccount}`;
   const epBalancesUrl = `${url}${PATHS.epBalances}`;
-  const epReason = EMBEDDED_PAYMENTS_REASON_TABLE.CUSTOMER_REQUEST as string;
   const udaraCloseUrl = `${url}${PATHS.udaraClose}`;
   const udaraAccount = CANNED.udara360.accountNumber;
   const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
-  const udaraReason = UDARA360_REASON_TABLE.CUSTOMER_REQUEST as string;
 
   const solarisClose: Operation = async () => {
     const { status, body } = await exchange(solarisAcrUrl, {
@@ -142,7 +193,7 @@ function rawClients(url: string, tokens: { solaris: string; udara: string }, exc
         'content-type': 'application/json',
         authorization: `Bearer ${tokens.solaris}`,
       },
-      body: JSON.stringify({ account_id: CANNED.solaris.accountId, closure_reason: solarisReason }),
+      body: JSON.stringify({ account_id: CANNED.solaris.accountId, closure_reason: WIRE_REASONS.solaris }),
     });
     return status === 201 && typeof body.id === 'string' ? null : `HTTP ${status}`;
   };
@@ -151,7 +202,7 @@ function rawClients(url: string, tokens: { solaris: string; udara: string }, exc
     const { status, body } = await exchange(epAccountUrl, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json', 'request-id': randomUUID() },
-      body: JSON.stringify({ state: 'CLOSED', closureReason: epReason }),
+      body: JSON.stringify({ state: 'CLOSED', closureReason: WIRE_REASONS.embeddedPayments }),
     });
     return status === 202 && typeof body.id === 'string' ? null : `HTTP ${status}`;
   };
@@ -177,7 +228,7 @@ function rawClients(url: string, tokens: { solaris: string; udara: string }, exc
       },
       body: JSON.stringify({
         accountNumber: udaraAccount,
-        closureReason: udaraReason,
+        closureReason: WIRE_REASONS.udara360,
         instrumentNumber: randomUUID(),
       }),
     });
@@ -197,121 +248,189 @@ function rawClients(url: string, tokens: { solaris: string; udara: string }, exc
     return udaraClose(0);
   };
 
-  return { solarisClose, epClose, epPreflightThenClose, udaraClose, udaraReadThenClose };
+  return { solarisClose, epPreflightThenClose, epClose, udaraReadThenClose };
 }
 
-function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
-  const raw = rawClients(url, tokens, bare);
-  const rawTimed = rawClients(url, tokens, timed);
-  const solaris = createSolarisAdapter({
-    baseUrl: url,
-    authUrl: `${url}${PATHS.solarisToken}`,
-    clientId: 'bench-client',
-    clientSecret: 'bench-client-secret-0001',
-  });
-  const udara = createUdara360Adapter({
-    baseUrl: url,
-    clientId: 'bench-client',
-    clientSecret: 'bench-client-secret-0001',
-  });
-  const ep = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}` });
-  const epNoPreflight = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}`, preflight: false });
+type HandWritten = ReturnType<typeof handWrittenClients>;
 
+/** A provider case: one adapter configuration and the same requests written by hand. */
+interface Case {
+  name: string;
+  requests: string;
+  requestsPerOp: number;
+  adapter: ClosureAdapter;
+  accountId: string;
+  handWritten: (clients: HandWritten) => Operation;
+}
+
+function cases(url: string): Case[] {
+  const common = { timeoutMs: TIMEOUT_MS, maxRetries: MAX_RETRIES };
+  const credentials = { clientId: 'bench-client', clientSecret: 'bench-client-secret-0001' };
+  const epBaseUrl = `${url}${PATHS.epBase}`;
   return [
-    { name: 'solaris adapter', requestsPerOp: 1, run: adapterOperation(solaris, CANNED.solaris.accountId) },
-    { name: 'solaris raw fetch: POST', requestsPerOp: 1, run: raw.solarisClose },
-    { name: 'solaris raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.solarisClose },
     {
-      name: 'ep adapter (default, preflight on)',
-      requestsPerOp: 3,
-      run: adapterOperation(ep, CANNED.embeddedPayments.accountId),
-    },
-    {
-      name: 'ep adapter (preflight off)',
+      name: 'solaris',
+      requests: 'POST',
       requestsPerOp: 1,
-      run: adapterOperation(epNoPreflight, CANNED.embeddedPayments.accountId),
+      adapter: createSolarisAdapter({
+        ...common,
+        ...credentials,
+        baseUrl: url,
+        authUrl: `${url}${PATHS.solarisToken}`,
+      }),
+      accountId: CANNED.solaris.accountId,
+      handWritten: (clients) => clients.solarisClose,
     },
-    { name: 'ep raw fetch: POST', requestsPerOp: 1, run: raw.epClose },
-    { name: 'ep raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.epClose },
-    { name: 'ep raw fetch: GET+GET+POST', requestsPerOp: 3, run: raw.epPreflightThenClose },
-    { name: 'ep raw fetch + timeout: GET+GET+POST', requestsPerOp: 3, run: rawTimed.epPreflightThenClose },
     {
-      name: 'udara360 adapter (default)',
-      requestsPerOp: 2,
-      run: adapterOperation(udara, CANNED.udara360.accountNumber),
+      name: 'embedded-payments pre-flight off',
+      requests: 'POST',
+      requestsPerOp: 1,
+      adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl, preflight: false }),
+      accountId: CANNED.embeddedPayments.accountId,
+      handWritten: (clients) => clients.epClose,
     },
-    { name: 'udara360 raw fetch: POST', requestsPerOp: 1, run: raw.udaraClose },
-    { name: 'udara360 raw fetch: GET+POST', requestsPerOp: 2, run: raw.udaraReadThenClose },
-    { name: 'udara360 raw fetch + timeout: GET+POST', requestsPerOp: 2, run: rawTimed.udaraReadThenClose },
+    {
+      name: 'embedded-payments default',
+      requests: 'GET+GET+POST',
+      requestsPerOp: 3,
+      adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl }),
+      accountId: CANNED.embeddedPayments.accountId,
+      handWritten: (clients) => clients.epPreflightThenClose,
+    },
+    {
+      name: 'udara360',
+      requests: 'GET+POST',
+      requestsPerOp: 2,
+      adapter: createUdara360Adapter({ ...common, ...credentials, baseUrl: url }),
+      accountId: CANNED.udara360.accountNumber,
+      handWritten: (clients) => clients.udaraReadThenClose,
+    },
   ];
 }
 
-/** The like-for-like cases: the target applies against bare fetch; the timeout twins are shown beside them. */
-const likeForLike = (provider: string, name: string, subject: string, baseline: string): Comparison[] => [
-  { provider, case: name, subject, baseline, likeForLike: true },
-  {
-    provider,
-    case: `${name}, vs raw fetch + timeout`,
-    subject,
-    baseline: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
-    likeForLike: true,
-    informational: true,
-  },
-];
+/** A client that throws (ky on a timeout, fetch on a refused connection) counts a failure instead. */
+const settled =
+  (run: Operation): Operation =>
+  async (index) => {
+    try {
+      return await run(index);
+    } catch (error) {
+      return error instanceof Error ? error.name : 'thrown';
+    }
+  };
 
-const timeoutShare = (provider: string, requests: string, baseline: string): Comparison => ({
-  provider,
-  case: `raw fetch + timeout vs raw fetch (${requests})`,
-  subject: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
-  baseline,
-  likeForLike: true,
-  informational: true,
-});
-
-const COMPARISONS: Comparison[] = [
-  ...likeForLike('solaris', 'default (POST)', 'solaris adapter', 'solaris raw fetch: POST'),
-  timeoutShare('solaris', 'POST', 'solaris raw fetch: POST'),
-  ...likeForLike(
-    'embedded-payments',
-    'preflight off (POST)',
-    'ep adapter (preflight off)',
-    'ep raw fetch: POST',
-  ),
-  ...likeForLike(
-    'embedded-payments',
-    'default vs same 3 requests',
-    'ep adapter (default, preflight on)',
-    'ep raw fetch: GET+GET+POST',
-  ),
-  timeoutShare('embedded-payments', 'GET+GET+POST', 'ep raw fetch: GET+GET+POST'),
-  {
-    provider: 'embedded-payments',
-    case: 'default vs bare POST',
-    subject: 'ep adapter (default, preflight on)',
-    baseline: 'ep raw fetch: POST',
-    likeForLike: false,
-  },
-  ...likeForLike(
-    'udara360',
-    'default vs same 2 requests',
-    'udara360 adapter (default)',
-    'udara360 raw fetch: GET+POST',
-  ),
-  timeoutShare('udara360', 'GET+POST', 'udara360 raw fetch: GET+POST'),
-  {
-    provider: 'udara360',
-    case: 'default vs bare POST',
-    subject: 'udara360 adapter (default)',
-    baseline: 'udara360 raw fetch: POST',
-    likeForLike: false,
-  },
-];
+function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
+  const clients: Record<Exclude<ClientKind, 'adapter'>, HandWritten> = {
+    'raw fetch + timeout': handWrittenClients(url, tokens, timed),
+    ky: handWrittenClients(url, tokens, kyExchange()),
+    'raw fetch': handWrittenClients(url, tokens, bare),
+  };
+  return cases(url).flatMap((entry) =>
+    KINDS.map((kind): Subject => {
+      const run: Operation =
+        kind === 'adapter'
+          ? async () => {
+              const result = await entry.adapter.closeAccount({
+                accountId: entry.accountId,
+                reason: 'CUSTOMER_REQUEST',
+              });
+              return result.isOk() ? null : result.error.code;
+            }
+          : entry.handWritten(clients[kind]);
+      return {
+        case: entry.name,
+        kind,
+        name: kind === 'adapter' ? `${entry.name} adapter` : `${entry.name} ${kind}: ${entry.requests}`,
+        requests: entry.requests,
+        requestsPerOp: entry.requestsPerOp,
+        run: settled(run),
+      };
+    }),
+  );
+}
 
 async function rawToken(url: string, init: RequestInit, field: string): Promise<string> {
   const body = await readJson(await fetch(url, init));
   const token = body[field];
   if (typeof token !== 'string') throw new Error(`no ${field} from ${url}`);
   return token;
+}
+
+interface Rounds {
+  ops: number[];
+  cpuMicrosPerOp: number[];
+  latency: number[];
+  requests: number;
+  done: number;
+  failures: Record<string, number>;
+  clientCpuMs: number;
+  serverCpuMs: number;
+  elapsedMs: number;
+}
+
+const emptyRounds = (): Rounds => ({
+  ops: [],
+  cpuMicrosPerOp: [],
+  latency: [],
+  requests: 0,
+  done: 0,
+  failures: {},
+  clientCpuMs: 0,
+  serverCpuMs: 0,
+  elapsedMs: 0,
+});
+
+/** Median of the per-round ratios subject / baseline. */
+const roundRatio = (subject: SubjectResult, baseline: SubjectResult): number =>
+  median(
+    subject.opsPerSecRounds.map((value, index) => value / (baseline.opsPerSecRounds[index] ?? Number.NaN)),
+  );
+
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
+
+function caseResults(list: Subject[], results: SubjectResult[], settings: OverheadSettings): CaseResult[] {
+  const out: CaseResult[] = [];
+  for (const entry of new Set(list.map((subject) => subject.case))) {
+    const requests = list.find((subject) => subject.case === entry)?.requests ?? '';
+    for (const concurrency of settings.concurrencies) {
+      const of = (kind: ClientKind) => {
+        const found = results.find(
+          (r) => r.case === entry && r.kind === kind && r.concurrency === concurrency,
+        );
+        if (!found) throw new Error(`no result for ${entry} ${kind} at concurrency ${concurrency}`);
+        return found;
+      };
+      const byKind = <T>(pick: (result: SubjectResult) => T) =>
+        Object.fromEntries(KINDS.map((kind) => [kind, pick(of(kind))])) as Record<ClientKind, T>;
+      const adapterRatio = roundRatio(of('adapter'), of(BASELINE));
+      const kyRatio = roundRatio(of('ky'), of(BASELINE));
+      out.push({
+        case: entry,
+        requests,
+        concurrency,
+        opsPerSec: byKind((r) => r.opsPerSec),
+        cpuMicrosPerOp: byKind((r) => r.cpuMicrosPerOp),
+        adapterRatio: round(adapterRatio, 3),
+        kyRatio: round(kyRatio, 3),
+        adapterRatioWithoutTimeout: round(roundRatio(of('adapter'), of('raw fetch')), 3),
+        targetMet: adapterRatio >= TARGET && adapterRatio >= kyRatio,
+      });
+    }
+  }
+  return out;
+}
+
+/** `overhead: solaris c1 97.2% c32 95.1% of raw fetch+timeout; ky c1 88.0% c32 86.4%; target met` */
+export function summaryLines(results: CaseResult[]): string[] {
+  const names = [...new Set(results.map((result) => result.case))];
+  return names.map((name) => {
+    const rows = results.filter((result) => result.case === name);
+    const adapter = rows.map((row) => `c${row.concurrency} ${percent(row.adapterRatio)}`).join(' ');
+    const peer = rows.map((row) => `c${row.concurrency} ${percent(row.kyRatio)}`).join(' ');
+    const missed = rows.filter((row) => !row.targetMet).map((row) => `c${row.concurrency}`);
+    const verdict = missed.length === 0 ? 'target met' : `target missed at ${missed.join(', ')}`;
+    return `overhead: ${name} ${adapter} of raw fetch+timeout; ky ${peer}; ${verdict}`;
+  });
 }
 
 export async function benchAdapterOverhead(
@@ -351,106 +470,75 @@ export async function benchAdapterOverhead(
     for (const concurrency of settings.concurrencies) {
       for (const subject of list)
         await runForDuration(subject.run, { concurrency, durationMs: settings.warmupMs });
-      const rounds = new Map<
-        string,
-        {
-          ops: number[];
-          latency: number[];
-          requests: number;
-          done: number;
-          failures: Record<string, number>;
-          clientCpu: number;
-          serverCpu: number;
-          elapsed: number;
-        }
-      >();
-      for (let round = 0; round < settings.rounds; round++) {
+      const rounds = new Map(list.map((subject) => [subject.name, emptyRounds()]));
+      for (let index = 0; index < settings.rounds; index++) {
         // The order flips each round, so that no subject always inherits the garbage (or the warm
         // caches) of the one before it.
-        for (const subject of round % 2 === 0 ? list : list.toReversed()) {
+        for (const subject of index % 2 === 0 ? list : list.toReversed()) {
+          const entry = rounds.get(subject.name) ?? emptyRounds();
           const before = await serverCounts();
           const clientBefore = process.cpuUsage();
           const outcome = await runForDuration(subject.run, { concurrency, durationMs: settings.roundMs });
           const clientCpu = process.cpuUsage(clientBefore);
           const after = await serverCounts();
-          const entry = rounds.get(subject.name) ?? {
-            ops: [],
-            latency: [],
-            requests: 0,
-            done: 0,
-            failures: {},
-            clientCpu: 0,
-            serverCpu: 0,
-            elapsed: 0,
-          };
+          const clientMicros = clientCpu.user + clientCpu.system;
           entry.ops.push(outcome.opsPerSec);
+          entry.cpuMicrosPerOp.push(clientMicros / Math.max(1, outcome.ops));
           entry.latency.push((outcome.elapsedMs * concurrency) / Math.max(1, outcome.ops));
           entry.requests += Object.values(after.counts).reduce((sum, count) => sum + count, 0);
           entry.done += outcome.ops;
           for (const [label, count] of Object.entries(outcome.failureLabels))
             entry.failures[label] = (entry.failures[label] ?? 0) + count;
-          entry.clientCpu += (clientCpu.user + clientCpu.system) / 1000;
-          entry.serverCpu += (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-          entry.elapsed += outcome.elapsedMs;
-          rounds.set(subject.name, entry);
+          entry.clientCpuMs += clientMicros / 1000;
+          entry.serverCpuMs +=
+            (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+          entry.elapsedMs += outcome.elapsedMs;
         }
       }
       for (const subject of list) {
-        const entry = rounds.get(subject.name);
-        if (!entry) continue;
+        const entry = rounds.get(subject.name) ?? emptyRounds();
         results.push({
           name: subject.name,
+          case: subject.case,
+          kind: subject.kind,
           concurrency,
           opsPerSecRounds: entry.ops,
+          cpuMicrosPerOpRounds: entry.cpuMicrosPerOp,
           opsPerSec: round(median(entry.ops)),
+          cpuMicrosPerOp: round(median(entry.cpuMicrosPerOp)),
           meanLatencyMs: round(median(entry.latency), 3),
           requestsPerOpMeasured: round(entry.requests / Math.max(1, entry.done), 2),
           failures: Object.values(entry.failures).reduce((sum, count) => sum + count, 0),
           failureLabels: entry.failures,
-          clientCpuPercent: round((entry.clientCpu / entry.elapsed) * 100),
-          serverCpuPercent: round((entry.serverCpu / entry.elapsed) * 100),
+          clientCpuPercent: round((entry.clientCpuMs / entry.elapsedMs) * 100),
+          serverCpuPercent: round((entry.serverCpuMs / entry.elapsedMs) * 100),
         });
       }
     }
 
-    const comparisons: ComparisonResult[] = [];
-    for (const concurrency of settings.concurrencies) {
-      for (const comparison of COMPARISONS) {
-        const subject = results.find((r) => r.name === comparison.subject && r.concurrency === concurrency);
-        const baseline = results.find((r) => r.name === comparison.baseline && r.concurrency === concurrency);
-        if (!subject || !baseline) continue;
-        // Rounds of the two subjects ran close together in time: the median of per-round ratios
-        // resists drift from other load on the machine better than a ratio of medians.
-        const ratio = median(
-          subject.opsPerSecRounds.map(
-            (value, index) => value / (baseline.opsPerSecRounds[index] ?? Number.NaN),
-          ),
-        );
-        comparisons.push({
-          ...comparison,
-          concurrency,
-          subjectOpsPerSec: subject.opsPerSec,
-          baselineOpsPerSec: baseline.opsPerSec,
-          ratio: round(ratio, 3),
-          addedMicrosPerOp: round(1e6 / subject.opsPerSec - 1e6 / baseline.opsPerSec),
-          target: TARGET,
-          targetMet: comparison.likeForLike && !comparison.informational ? ratio >= TARGET : null,
-        });
-      }
-    }
-    return { settings, subjects: results, comparisons };
+    const byCase = caseResults(list, results, settings);
+    return {
+      settings,
+      timeoutMs: TIMEOUT_MS,
+      maxRetries: MAX_RETRIES,
+      subjects: results,
+      cases: byCase,
+      summary: summaryLines(byCase),
+    };
   } finally {
     await server.close();
   }
 }
 
 export function printAdapterOverhead(results: OverheadResults): void {
+  const { rounds, roundMs } = results.settings;
   printTable(
-    `1a. Adapter overhead — every subject (median of ${results.settings.rounds} × ${results.settings.roundMs} ms rounds, canned server in its own process)`,
+    `1a. Adapter overhead: every subject (median of ${rounds} × ${roundMs} ms rounds, canned server in its own process)`,
     [
       'subject',
       'conc.',
       'ops/s',
+      'client CPU µs/closure',
       'mean latency ms',
       'HTTP req/op',
       'failures',
@@ -461,6 +549,7 @@ export function printAdapterOverhead(results: OverheadResults): void {
       s.name,
       s.concurrency,
       s.opsPerSec,
+      s.cpuMicrosPerOp,
       s.meanLatencyMs,
       s.requestsPerOpMeasured,
       s.failures,
@@ -469,27 +558,29 @@ export function printAdapterOverhead(results: OverheadResults): void {
     ]),
   );
   printTable(
-    `1b. Adapter overhead — ratio adapter / raw fetch (median of per-round ratios; target >= ${TARGET * 100}% on like-for-like cases)`,
+    `1b. Adapter overhead: throughput as % of raw fetch + timeout (median of per-round ratios; target: adapter >= ${TARGET * 100}% and >= ky)`,
     [
-      'provider',
       'case',
+      'requests',
       'conc.',
-      'subject ops/s',
-      'baseline ops/s',
-      'ratio %',
-      'added µs/op',
-      'like-for-like',
+      'adapter %',
+      'ky %',
+      'adapter % of raw fetch (no timeout)',
+      'CPU µs/closure: adapter',
+      'raw fetch + timeout',
+      'ky',
       'target met',
     ],
-    results.comparisons.map((c) => [
-      c.provider,
+    results.cases.map((c) => [
       c.case,
+      c.requests,
       c.concurrency,
-      c.subjectOpsPerSec,
-      c.baselineOpsPerSec,
-      round(c.ratio * 100, 1),
-      c.addedMicrosPerOp,
-      c.informational ? 'yes (no target)' : c.likeForLike,
+      round(c.adapterRatio * 100, 1),
+      round(c.kyRatio * 100, 1),
+      round(c.adapterRatioWithoutTimeout * 100, 1),
+      c.cpuMicrosPerOp.adapter,
+      c.cpuMicrosPerOp['raw fetch + timeout'],
+      c.cpuMicrosPerOp.ky,
       c.targetMet,
     ]),
   );
