@@ -29,6 +29,8 @@ export interface OverheadSettings {
   roundMs: number;
   rounds: number;
   warmupMs: number;
+  /** Also measure the hand-written client without a timeout (context only, no target). */
+  withoutTimeout: boolean;
 }
 
 export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
@@ -37,14 +39,16 @@ export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
   // Seven interleaved rounds: on a small shared VM single rounds vary by several percent.
   rounds: 7,
   warmupMs: 400,
+  withoutTimeout: true,
 };
 
-/** `--quick`: the overhead benchmark alone in about a minute and a half. */
+/** `--quick`: shorter rounds and no context client, so that the overhead alone takes about a minute. */
 export const QUICK_OVERHEAD_SETTINGS: OverheadSettings = {
   concurrencies: [1, 32],
   roundMs: 500,
   rounds: 5,
   warmupMs: 250,
+  withoutTimeout: false,
 };
 
 /** Every client here gets the adapters' defaults, written out so that all of them share them. */
@@ -91,13 +95,13 @@ export interface CaseResult {
   case: string;
   requests: string;
   concurrency: number;
-  opsPerSec: Record<ClientKind, number>;
-  cpuMicrosPerOp: Record<ClientKind, number>;
+  opsPerSec: Partial<Record<ClientKind, number>>;
+  cpuMicrosPerOp: Partial<Record<ClientKind, number>>;
   /** Median of the per-round ratios to raw fetch + timeout (rounds that ran close together). */
   adapterRatio: number;
   kyRatio: number;
-  /** Context, no target: the adapter against raw fetch without a timeout. */
-  adapterRatioWithoutTimeout: number;
+  /** Context, no target: the adapter against raw fetch without a timeout (null when not measured). */
+  adapterRatioWithoutTimeout: number | null;
   /** adapter >= 90% of raw fetch + timeout, and >= ky. */
   targetMet: boolean;
 }
@@ -319,14 +323,19 @@ const settled =
     }
   };
 
-function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
+function subjects(
+  url: string,
+  tokens: { solaris: string; udara: string },
+  settings: OverheadSettings,
+): Subject[] {
+  const kinds = KINDS.filter((kind) => settings.withoutTimeout || kind !== 'raw fetch');
   const clients: Record<Exclude<ClientKind, 'adapter'>, HandWritten> = {
     'raw fetch + timeout': handWrittenClients(url, tokens, timed),
     ky: handWrittenClients(url, tokens, kyExchange()),
     'raw fetch': handWrittenClients(url, tokens, bare),
   };
   return cases(url).flatMap((entry) =>
-    KINDS.map((kind): Subject => {
+    kinds.map((kind): Subject => {
       const run: Operation =
         kind === 'adapter'
           ? async () => {
@@ -393,17 +402,18 @@ function caseResults(list: Subject[], results: SubjectResult[], settings: Overhe
   for (const entry of new Set(list.map((subject) => subject.case))) {
     const requests = list.find((subject) => subject.case === entry)?.requests ?? '';
     for (const concurrency of settings.concurrencies) {
+      const measured = results.filter((r) => r.case === entry && r.concurrency === concurrency);
+      const find = (kind: ClientKind) => measured.find((r) => r.kind === kind);
       const of = (kind: ClientKind) => {
-        const found = results.find(
-          (r) => r.case === entry && r.kind === kind && r.concurrency === concurrency,
-        );
+        const found = find(kind);
         if (!found) throw new Error(`no result for ${entry} ${kind} at concurrency ${concurrency}`);
         return found;
       };
-      const byKind = <T>(pick: (result: SubjectResult) => T) =>
-        Object.fromEntries(KINDS.map((kind) => [kind, pick(of(kind))])) as Record<ClientKind, T>;
+      const byKind = (pick: (result: SubjectResult) => number) =>
+        Object.fromEntries(measured.map((r) => [r.kind, pick(r)])) as Partial<Record<ClientKind, number>>;
       const adapterRatio = roundRatio(of('adapter'), of(BASELINE));
       const kyRatio = roundRatio(of('ky'), of(BASELINE));
+      const withoutTimeout = find('raw fetch');
       out.push({
         case: entry,
         requests,
@@ -412,7 +422,9 @@ function caseResults(list: Subject[], results: SubjectResult[], settings: Overhe
         cpuMicrosPerOp: byKind((r) => r.cpuMicrosPerOp),
         adapterRatio: round(adapterRatio, 3),
         kyRatio: round(kyRatio, 3),
-        adapterRatioWithoutTimeout: round(roundRatio(of('adapter'), of('raw fetch')), 3),
+        adapterRatioWithoutTimeout: withoutTimeout
+          ? round(roundRatio(of('adapter'), withoutTimeout), 3)
+          : null,
         targetMet: adapterRatio >= TARGET && adapterRatio >= kyRatio,
       });
     }
@@ -459,7 +471,7 @@ export async function benchAdapterOverhead(
         'accessToken',
       ),
     };
-    const list = subjects(url, tokens);
+    const list = subjects(url, tokens, settings);
     // One call each before measuring: adapters fetch and cache their token here; every subject must succeed.
     for (const subject of list) {
       const failure = await subject.run(0);
@@ -565,9 +577,9 @@ export function printAdapterOverhead(results: OverheadResults): void {
       'conc.',
       'adapter %',
       'ky %',
-      'adapter % of raw fetch (no timeout)',
+      'adapter % of no-timeout fetch',
       'CPU µs/closure: adapter',
-      'raw fetch + timeout',
+      'fetch + timeout',
       'ky',
       'target met',
     ],
@@ -577,10 +589,10 @@ export function printAdapterOverhead(results: OverheadResults): void {
       c.concurrency,
       round(c.adapterRatio * 100, 1),
       round(c.kyRatio * 100, 1),
-      round(c.adapterRatioWithoutTimeout * 100, 1),
-      c.cpuMicrosPerOp.adapter,
-      c.cpuMicrosPerOp['raw fetch + timeout'],
-      c.cpuMicrosPerOp.ky,
+      c.adapterRatioWithoutTimeout === null ? null : round(c.adapterRatioWithoutTimeout * 100, 1),
+      c.cpuMicrosPerOp.adapter ?? null,
+      c.cpuMicrosPerOp['raw fetch + timeout'] ?? null,
+      c.cpuMicrosPerOp.ky ?? null,
       c.targetMet,
     ]),
   );
