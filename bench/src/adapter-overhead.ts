@@ -20,6 +20,15 @@ import { CANNED, PATHS } from './canned-responses';
 import { startChild } from './child-process';
 import { type Operation, runForDuration } from './load';
 import { clientsByKind, type HandWritten, MAX_RETRIES, rawToken, TIMEOUT_MS } from './overhead-clients';
+import {
+  type CaseResult,
+  type ClientKind,
+  caseResults,
+  KINDS,
+  type SubjectResult,
+  summaryLines,
+  TARGET,
+} from './overhead-results';
 import { median, round } from './stats';
 import { printTable } from './table';
 
@@ -50,12 +59,6 @@ export const QUICK_OVERHEAD_SETTINGS: OverheadSettings = {
   withoutTimeout: false,
 };
 
-const TARGET = 0.9;
-
-const KINDS = ['adapter', 'raw fetch + timeout', 'ky', 'raw fetch'] as const;
-type ClientKind = (typeof KINDS)[number];
-const BASELINE: ClientKind = 'raw fetch + timeout';
-
 /** One measured operation: an adapter call or the same requests by another client. */
 interface Subject {
   case: string;
@@ -64,40 +67,6 @@ interface Subject {
   requests: string;
   requestsPerOp: number;
   run: Operation;
-}
-
-export interface SubjectResult {
-  name: string;
-  case: string;
-  kind: ClientKind;
-  concurrency: number;
-  opsPerSecRounds: number[];
-  cpuMicrosPerOpRounds: number[];
-  /** Median round. */
-  opsPerSec: number;
-  /** Median round: client CPU (all threads, user + system) per closure finished. */
-  cpuMicrosPerOp: number;
-  meanLatencyMs: number;
-  requestsPerOpMeasured: number;
-  failures: number;
-  failureLabels: Record<string, number>;
-  clientCpuPercent: number;
-  serverCpuPercent: number;
-}
-
-export interface CaseResult {
-  case: string;
-  requests: string;
-  concurrency: number;
-  opsPerSec: Partial<Record<ClientKind, number>>;
-  cpuMicrosPerOp: Partial<Record<ClientKind, number>>;
-  /** Median of the per-round ratios to raw fetch + timeout (rounds that ran close together). */
-  adapterRatio: number;
-  kyRatio: number;
-  /** Context, no target: the adapter against raw fetch without a timeout (null when not measured). */
-  adapterRatioWithoutTimeout: number | null;
-  /** adapter >= 90% of raw fetch + timeout, and >= ky. */
-  targetMet: boolean;
 }
 
 export interface OverheadResults {
@@ -231,62 +200,6 @@ const emptyRounds = (): Rounds => ({
   elapsedMs: 0,
 });
 
-/** Median of the per-round ratios subject / baseline. */
-const roundRatio = (subject: SubjectResult, baseline: SubjectResult): number =>
-  median(
-    subject.opsPerSecRounds.map((value, index) => value / (baseline.opsPerSecRounds[index] ?? Number.NaN)),
-  );
-
-const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
-
-function caseResults(list: Subject[], results: SubjectResult[], settings: OverheadSettings): CaseResult[] {
-  const out: CaseResult[] = [];
-  for (const entry of new Set(list.map((subject) => subject.case))) {
-    const requests = list.find((subject) => subject.case === entry)?.requests ?? '';
-    for (const concurrency of settings.concurrencies) {
-      const measured = results.filter((r) => r.case === entry && r.concurrency === concurrency);
-      const find = (kind: ClientKind) => measured.find((r) => r.kind === kind);
-      const of = (kind: ClientKind) => {
-        const found = find(kind);
-        if (!found) throw new Error(`no result for ${entry} ${kind} at concurrency ${concurrency}`);
-        return found;
-      };
-      const byKind = (pick: (result: SubjectResult) => number) =>
-        Object.fromEntries(measured.map((r) => [r.kind, pick(r)])) as Partial<Record<ClientKind, number>>;
-      const adapterRatio = roundRatio(of('adapter'), of(BASELINE));
-      const kyRatio = roundRatio(of('ky'), of(BASELINE));
-      const withoutTimeout = find('raw fetch');
-      out.push({
-        case: entry,
-        requests,
-        concurrency,
-        opsPerSec: byKind((r) => r.opsPerSec),
-        cpuMicrosPerOp: byKind((r) => r.cpuMicrosPerOp),
-        adapterRatio: round(adapterRatio, 3),
-        kyRatio: round(kyRatio, 3),
-        adapterRatioWithoutTimeout: withoutTimeout
-          ? round(roundRatio(of('adapter'), withoutTimeout), 3)
-          : null,
-        targetMet: adapterRatio >= TARGET && adapterRatio >= kyRatio,
-      });
-    }
-  }
-  return out;
-}
-
-/** `overhead: solaris c1 97.2% c32 95.1% of raw fetch+timeout; ky c1 88.0% c32 86.4%; target met` */
-export function summaryLines(results: CaseResult[]): string[] {
-  const names = [...new Set(results.map((result) => result.case))];
-  return names.map((name) => {
-    const rows = results.filter((result) => result.case === name);
-    const adapter = rows.map((row) => `c${row.concurrency} ${percent(row.adapterRatio)}`).join(' ');
-    const peer = rows.map((row) => `c${row.concurrency} ${percent(row.kyRatio)}`).join(' ');
-    const missed = rows.filter((row) => !row.targetMet).map((row) => `c${row.concurrency}`);
-    const verdict = missed.length === 0 ? 'target met' : `target missed at ${missed.join(', ')}`;
-    return `overhead: ${name} ${adapter} of raw fetch+timeout; ky ${peer}; ${verdict}`;
-  });
-}
-
 export async function benchAdapterOverhead(
   settings: OverheadSettings = DEFAULT_OVERHEAD_SETTINGS,
 ): Promise<OverheadResults> {
@@ -354,6 +267,7 @@ export async function benchAdapterOverhead(
         results.push({
           name: subject.name,
           case: subject.case,
+          requests: subject.requests,
           kind: subject.kind,
           concurrency,
           opsPerSecRounds: entry.ops,
@@ -370,7 +284,7 @@ export async function benchAdapterOverhead(
       }
     }
 
-    const byCase = caseResults(list, results, settings);
+    const byCase = caseResults(results);
     return {
       settings,
       timeoutMs: TIMEOUT_MS,
