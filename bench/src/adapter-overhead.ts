@@ -50,7 +50,7 @@ export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
   withoutTimeout: true,
 };
 
-/** `--quick`: shorter rounds and no context client, so that the overhead alone takes about a minute. */
+/** `--quick`: shorter rounds and no context client, so that the overhead alone takes under two minutes. */
 export const QUICK_OVERHEAD_SETTINGS: OverheadSettings = {
   concurrencies: [1, 32],
   roundMs: 500,

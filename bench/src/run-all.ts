@@ -2,8 +2,8 @@
  * `pnpm bench`: runs the four closekit benchmarks against the BUILT packages, prints a table per
  * benchmark and writes every figure to bench/results/latest.json with the machine it ran on.
  * `--only overhead,webhooks` (or `--only=...`) runs a subset (the JSON then holds only those).
- * `--quick` (or CLOSEKIT_BENCH_QUICK=1) runs the adapter overhead in shorter rounds: the overhead
- * alone then takes about a minute and a half.
+ * `--quick` (or CLOSEKIT_BENCH_QUICK=1) runs the adapter overhead in shorter rounds and without
+ * the context client: the overhead alone then takes under two minutes.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
