@@ -1,9 +1,7 @@
 /**
  * `pnpm bench`: runs the four closekit benchmarks against the BUILT packages, prints a table per
  * benchmark and writes every figure to bench/results/latest.json with the machine it ran on.
- * `--only overhead,webhooks` (or `--only=...`) runs a subset (the JSON then holds only those).
- * `--quick` (or CLOSEKIT_BENCH_QUICK=1) runs the adapter overhead in shorter rounds and without
- * the context client: the overhead alone then takes under two minutes.
+ * `--only=overhead,webhooks,bulk,cold-start` runs a subset (the JSON then holds only those).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,6 +21,10 @@ import { benchWebhooks, printWebhooks } from './webhooks';
 const BENCHMARKS = ['overhead', 'webhooks', 'bulk', 'cold-start'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
+/**
+ * `--only` takes `--only x,y` as well as `--only=x,y`. `--quick` (or CLOSEKIT_BENCH_QUICK=1) runs
+ * the adapter overhead in shorter rounds and without the context client: under two minutes.
+ */
 const OPTIONS = {
   only: { type: 'string' },
   quick: { type: 'boolean', default: false },
