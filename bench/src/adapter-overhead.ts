@@ -1,18 +1,34 @@
 /**
- * Benchmark 1 — adapter overhead: `closeAccount` through each adapter against a hand-written
- * minimal `fetch` of the same request(s), both talking to the same canned-response server
- * (canned-server.ts, its own process). Tokens are fetched once before measuring, so
- * authentication is not in the loop. Closed loop at concurrency 1 and 32, fixed duration per case,
- * several interleaved rounds per case; the reported throughput is the median round.
+ * Benchmark 1 — adapter overhead. For each provider case, `closeAccount` through the adapter runs
+ * beside the same HTTP requests sent three other ways, all against one canned-response server
+ * (canned-server.ts, its own process):
+ * - raw fetch + timeout: a hand-written `fetch` client with the adapters' per-request timeout. This
+ *   is the baseline: a client without a timeout is not one anyone should ship to close accounts.
+ * - ky: the peer a user would pick instead, with the same timeout and the same retries on the
+ *   same statuses.
+ * - raw fetch: the same hand-written client without a timeout, as context only.
+ * Tokens are fetched once before measuring, so authentication is not in the loop. Closed loop at
+ * each concurrency, interleaved rounds of a fixed duration; client CPU is `process.cpuUsage()`
+ * around each round divided by the closures it finished. Adapters are built through their public
+ * factories and settings only.
  */
-import { randomUUID } from 'node:crypto';
 import type { ClosureAdapter } from '@closekit/core';
-import { createEmbeddedPaymentsAdapter, EMBEDDED_PAYMENTS_REASON_TABLE } from '@closekit/embedded-payments';
-import { createSolarisAdapter, SOLARIS_REASON_TABLE } from '@closekit/solaris';
-import { createUdara360Adapter, UDARA360_REASON_TABLE } from '@closekit/udara360';
+import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
+import { createSolarisAdapter } from '@closekit/solaris';
+import { createUdara360Adapter } from '@closekit/udara360';
 import { CANNED, PATHS } from './canned-responses';
 import { startChild } from './child-process';
 import { type Operation, runForDuration } from './load';
+import { clientsByKind, type HandWritten, MAX_RETRIES, rawToken, TIMEOUT_MS } from './overhead-clients';
+import {
+  type CaseResult,
+  type ClientKind,
+  caseResults,
+  KINDS,
+  type SubjectResult,
+  summaryLines,
+  TARGET,
+} from './overhead-results';
 import { median, round } from './stats';
 import { printTable } from './table';
 
@@ -21,6 +37,8 @@ export interface OverheadSettings {
   roundMs: number;
   rounds: number;
   warmupMs: number;
+  /** Also measure the hand-written client without a timeout (context only, no target). */
+  withoutTimeout: boolean;
 }
 
 export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
@@ -29,290 +47,158 @@ export const DEFAULT_OVERHEAD_SETTINGS: OverheadSettings = {
   // Seven interleaved rounds: on a small shared VM single rounds vary by several percent.
   rounds: 7,
   warmupMs: 400,
+  withoutTimeout: true,
 };
 
-/** One measured operation: an adapter call or a raw fetch sequence. */
+/** `--quick`: shorter rounds and no context client, so that the overhead alone takes under two minutes. */
+export const QUICK_OVERHEAD_SETTINGS: OverheadSettings = {
+  concurrencies: [1, 32],
+  roundMs: 500,
+  rounds: 5,
+  warmupMs: 250,
+  withoutTimeout: false,
+};
+
+/** One measured operation: an adapter call or the same requests by another client. */
 interface Subject {
+  case: string;
+  kind: ClientKind;
   name: string;
+  requests: string;
   requestsPerOp: number;
   run: Operation;
 }
 
-interface Comparison {
-  provider: string;
-  case: string;
-  subject: string;
-  baseline: string;
-  /** Same HTTP requests on both sides: the target applies. */
-  likeForLike: boolean;
-  /** Not a target: shows how much of the gap a timeout alone costs. */
-  informational?: boolean;
-}
-
-export interface SubjectResult {
-  name: string;
-  concurrency: number;
-  opsPerSecRounds: number[];
-  opsPerSec: number;
-  meanLatencyMs: number;
-  requestsPerOpMeasured: number;
-  failures: number;
-  failureLabels: Record<string, number>;
-  clientCpuPercent: number;
-  serverCpuPercent: number;
-}
-
-export interface ComparisonResult extends Comparison {
-  concurrency: number;
-  subjectOpsPerSec: number;
-  baselineOpsPerSec: number;
-  ratio: number;
-  /** 1/adapter − 1/raw throughput: the time each closure costs extra (CPU-bound at concurrency 32). */
-  addedMicrosPerOp: number;
-  target: number;
-  targetMet: boolean | null;
-}
-
 export interface OverheadResults {
   settings: OverheadSettings;
+  timeoutMs: number;
+  maxRetries: number;
   subjects: SubjectResult[];
-  comparisons: ComparisonResult[];
+  cases: CaseResult[];
+  /** The `overhead:` lines, one per case. */
+  summary: string[];
 }
 
-const TARGET = 0.9;
-const CLOSE_REQUEST = { accountId: '', reason: 'CUSTOMER_REQUEST' as const };
-
-const adapterOperation =
-  (adapter: ClosureAdapter, accountId: string): Operation =>
-  async () => {
-    const result = await adapter.closeAccount({ ...CLOSE_REQUEST, accountId });
-    return result.isOk() ? null : result.error.code;
-  };
-
-async function readJson(response: Response): Promise<Record<string, unknown>> {
-  return (await response.json()) as Record<string, unknown>;
+/** A provider case: one adapter configuration and the same requests written by hand. */
+interface Case {
+  name: string;
+  requests: string;
+  requestsPerOp: number;
+  adapter: ClosureAdapter;
+  accountId: string;
+  handWritten: (clients: HandWritten) => Operation;
 }
 
-/** One request and its JSON answer: what every hand-written client below is made of. */
-type Exchange = (
-  url: string,
-  init?: RequestInit,
-) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-const bare: Exchange = async (url, init) => {
-  const response = await fetch(url, init);
-  return { status: response.status, body: await readJson(response) };
-};
-
-/**
- * The same, with what any production client adds: a per-request timeout through an AbortSignal,
- * cleared once the body is read (as the transport does). undici's fetch does real work for every
- * signal it is given, so these twins show the timeout's own share of the gap.
- */
-const timed: Exchange = async (url, init) => {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), 30_000);
-  try {
-    return await bare(url, { ...init, signal: timeout.signal });
-  } finally {
-    clearTimeout(timer);
-  }
-};
-
-/**
- * Hand-written minimal clients: the same method, URL, headers and body as the adapter sends,
- * one JSON parse and a success check; no retry, validation or redaction.
- */
-function rawClients(url: string, tokens: { solaris: string; udara: string }, exchange: Exchange) {
-  const solarisAcrUrl = `${url}${PATHS.solarisAcr}`;
-  const solarisReason = SOLARIS_REASON_TABLE.CUSTOMER_REQUEST as string;
-  const epAccountUrl = `${url}${PATHS.epAccount}`;
-  const epBalancesUrl = `${url}${PATHS.epBalances}`;
-  const epReason = EMBEDDED_PAYMENTS_REASON_TABLE.CUSTOMER_REQUEST as string;
-  const udaraCloseUrl = `${url}${PATHS.udaraClose}`;
-  const udaraAccount = CANNED.udara360.accountNumber;
-  const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
-  const udaraReason = UDARA360_REASON_TABLE.CUSTOMER_REQUEST as string;
-
-  const solarisClose: Operation = async () => {
-    const { status, body } = await exchange(solarisAcrUrl, {
-      method: 'POST',
-      headers: {
-        accept: 'application/json',
-        'content-type': 'application/json',
-        authorization: `Bearer ${tokens.solaris}`,
-      },
-      body: JSON.stringify({ account_id: CANNED.solaris.accountId, closure_reason: solarisReason }),
-    });
-    return status === 201 && typeof body.id === 'string' ? null : `HTTP ${status}`;
-  };
-
-  const epClose: Operation = async () => {
-    const { status, body } = await exchange(epAccountUrl, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json', 'request-id': randomUUID() },
-      body: JSON.stringify({ state: 'CLOSED', closureReason: epReason }),
-    });
-    return status === 202 && typeof body.id === 'string' ? null : `HTTP ${status}`;
-  };
-
-  const epPreflightThenClose: Operation = async () => {
-    const headers = () => ({ accept: 'application/json', 'request-id': randomUUID() });
-    const account = (await exchange(epAccountUrl, { headers: headers() })).body;
-    if (account.state !== 'OPEN' || account.category !== 'LIMITED_DDA') return 'not closable';
-    const balances = (await exchange(epBalancesUrl, { headers: headers() })).body;
-    const types = balances.balanceTypes as { amount: number }[];
-    if (!types.every((balance) => balance.amount === 0)) return 'non-zero balance';
-    return epClose(0);
-  };
-
-  const udaraClose: Operation = async () => {
-    const { body } = await exchange(udaraCloseUrl, {
-      method: 'POST',
-      headers: {
-        accept: 'application/json',
-        'Request-Reference': `ck-${randomUUID()}`,
-        'content-type': 'application/json',
-        authorization: `Bearer ${tokens.udara}`,
-      },
-      body: JSON.stringify({
-        accountNumber: udaraAccount,
-        closureReason: udaraReason,
-        instrumentNumber: randomUUID(),
-      }),
-    });
-    const data = body.data as { statusCode?: string } | undefined;
-    return body.status === true && data?.statusCode === '00' ? null : `statusCode ${data?.statusCode}`;
-  };
-
-  const udaraReadThenClose: Operation = async () => {
-    const search = (
-      await exchange(udaraSearchUrl, {
-        headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
-      })
-    ).body;
-    const records = search.data as { accountNumber: string; accountStatus: number }[];
-    const record = records.find((candidate) => candidate.accountNumber === udaraAccount);
-    if (record?.accountStatus !== 1) return 'not open';
-    return udaraClose(0);
-  };
-
-  return { solarisClose, epClose, epPreflightThenClose, udaraClose, udaraReadThenClose };
-}
-
-function subjects(url: string, tokens: { solaris: string; udara: string }): Subject[] {
-  const raw = rawClients(url, tokens, bare);
-  const rawTimed = rawClients(url, tokens, timed);
-  const solaris = createSolarisAdapter({
-    baseUrl: url,
-    authUrl: `${url}${PATHS.solarisToken}`,
-    clientId: 'bench-client',
-    clientSecret: 'bench-client-secret-0001',
-  });
-  const udara = createUdara360Adapter({
-    baseUrl: url,
-    clientId: 'bench-client',
-    clientSecret: 'bench-client-secret-0001',
-  });
-  const ep = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}` });
-  const epNoPreflight = createEmbeddedPaymentsAdapter({ baseUrl: `${url}${PATHS.epBase}`, preflight: false });
-
+function cases(url: string): Case[] {
+  const common = { timeoutMs: TIMEOUT_MS, maxRetries: MAX_RETRIES };
+  const credentials = { clientId: 'bench-client', clientSecret: 'bench-client-secret-0001' };
+  const epBaseUrl = `${url}${PATHS.epBase}`;
   return [
-    { name: 'solaris adapter', requestsPerOp: 1, run: adapterOperation(solaris, CANNED.solaris.accountId) },
-    { name: 'solaris raw fetch: POST', requestsPerOp: 1, run: raw.solarisClose },
-    { name: 'solaris raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.solarisClose },
     {
-      name: 'ep adapter (default, preflight on)',
-      requestsPerOp: 3,
-      run: adapterOperation(ep, CANNED.embeddedPayments.accountId),
-    },
-    {
-      name: 'ep adapter (preflight off)',
+      name: 'solaris',
+      requests: 'POST',
       requestsPerOp: 1,
-      run: adapterOperation(epNoPreflight, CANNED.embeddedPayments.accountId),
+      adapter: createSolarisAdapter({
+        ...common,
+        ...credentials,
+        baseUrl: url,
+        authUrl: `${url}${PATHS.solarisToken}`,
+      }),
+      accountId: CANNED.solaris.accountId,
+      handWritten: (clients) => clients.solarisClose,
     },
-    { name: 'ep raw fetch: POST', requestsPerOp: 1, run: raw.epClose },
-    { name: 'ep raw fetch + timeout: POST', requestsPerOp: 1, run: rawTimed.epClose },
-    { name: 'ep raw fetch: GET+GET+POST', requestsPerOp: 3, run: raw.epPreflightThenClose },
-    { name: 'ep raw fetch + timeout: GET+GET+POST', requestsPerOp: 3, run: rawTimed.epPreflightThenClose },
     {
-      name: 'udara360 adapter (default)',
-      requestsPerOp: 2,
-      run: adapterOperation(udara, CANNED.udara360.accountNumber),
+      name: 'embedded-payments pre-flight off',
+      requests: 'POST',
+      requestsPerOp: 1,
+      adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl, preflight: false }),
+      accountId: CANNED.embeddedPayments.accountId,
+      handWritten: (clients) => clients.epClose,
     },
-    { name: 'udara360 raw fetch: POST', requestsPerOp: 1, run: raw.udaraClose },
-    { name: 'udara360 raw fetch: GET+POST', requestsPerOp: 2, run: raw.udaraReadThenClose },
-    { name: 'udara360 raw fetch + timeout: GET+POST', requestsPerOp: 2, run: rawTimed.udaraReadThenClose },
+    {
+      name: 'embedded-payments default',
+      requests: 'GET+GET+POST',
+      requestsPerOp: 3,
+      adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl }),
+      accountId: CANNED.embeddedPayments.accountId,
+      handWritten: (clients) => clients.epPreflightThenClose,
+    },
+    {
+      name: 'udara360',
+      requests: 'GET+POST',
+      requestsPerOp: 2,
+      adapter: createUdara360Adapter({ ...common, ...credentials, baseUrl: url }),
+      accountId: CANNED.udara360.accountNumber,
+      handWritten: (clients) => clients.udaraReadThenClose,
+    },
   ];
 }
 
-/** The like-for-like cases: the target applies against bare fetch; the timeout twins are shown beside them. */
-const likeForLike = (provider: string, name: string, subject: string, baseline: string): Comparison[] => [
-  { provider, case: name, subject, baseline, likeForLike: true },
-  {
-    provider,
-    case: `${name}, vs raw fetch + timeout`,
-    subject,
-    baseline: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
-    likeForLike: true,
-    informational: true,
-  },
-];
+/** A client that throws (ky on a timeout, fetch on a refused connection) counts a failure instead. */
+const settled =
+  (run: Operation): Operation =>
+  async (index) => {
+    try {
+      return await run(index);
+    } catch (error) {
+      return error instanceof Error ? error.name : 'thrown';
+    }
+  };
 
-const timeoutShare = (provider: string, requests: string, baseline: string): Comparison => ({
-  provider,
-  case: `raw fetch + timeout vs raw fetch (${requests})`,
-  subject: baseline.replace(' raw fetch:', ' raw fetch + timeout:'),
-  baseline,
-  likeForLike: true,
-  informational: true,
-});
-
-const COMPARISONS: Comparison[] = [
-  ...likeForLike('solaris', 'default (POST)', 'solaris adapter', 'solaris raw fetch: POST'),
-  timeoutShare('solaris', 'POST', 'solaris raw fetch: POST'),
-  ...likeForLike(
-    'embedded-payments',
-    'preflight off (POST)',
-    'ep adapter (preflight off)',
-    'ep raw fetch: POST',
-  ),
-  ...likeForLike(
-    'embedded-payments',
-    'default vs same 3 requests',
-    'ep adapter (default, preflight on)',
-    'ep raw fetch: GET+GET+POST',
-  ),
-  timeoutShare('embedded-payments', 'GET+GET+POST', 'ep raw fetch: GET+GET+POST'),
-  {
-    provider: 'embedded-payments',
-    case: 'default vs bare POST',
-    subject: 'ep adapter (default, preflight on)',
-    baseline: 'ep raw fetch: POST',
-    likeForLike: false,
-  },
-  ...likeForLike(
-    'udara360',
-    'default vs same 2 requests',
-    'udara360 adapter (default)',
-    'udara360 raw fetch: GET+POST',
-  ),
-  timeoutShare('udara360', 'GET+POST', 'udara360 raw fetch: GET+POST'),
-  {
-    provider: 'udara360',
-    case: 'default vs bare POST',
-    subject: 'udara360 adapter (default)',
-    baseline: 'udara360 raw fetch: POST',
-    likeForLike: false,
-  },
-];
-
-async function rawToken(url: string, init: RequestInit, field: string): Promise<string> {
-  const body = await readJson(await fetch(url, init));
-  const token = body[field];
-  if (typeof token !== 'string') throw new Error(`no ${field} from ${url}`);
-  return token;
+function subjects(
+  url: string,
+  tokens: { solaris: string; udara: string },
+  settings: OverheadSettings,
+): Subject[] {
+  const kinds = KINDS.filter((kind) => settings.withoutTimeout || kind !== 'raw fetch');
+  const clients = clientsByKind(url, tokens);
+  return cases(url).flatMap((entry) =>
+    kinds.map((kind): Subject => {
+      const run: Operation =
+        kind === 'adapter'
+          ? async () => {
+              const result = await entry.adapter.closeAccount({
+                accountId: entry.accountId,
+                reason: 'CUSTOMER_REQUEST',
+              });
+              return result.isOk() ? null : result.error.code;
+            }
+          : entry.handWritten(clients[kind]);
+      return {
+        case: entry.name,
+        kind,
+        name: kind === 'adapter' ? `${entry.name} adapter` : `${entry.name} ${kind}: ${entry.requests}`,
+        requests: entry.requests,
+        requestsPerOp: entry.requestsPerOp,
+        run: settled(run),
+      };
+    }),
+  );
 }
+
+interface Rounds {
+  ops: number[];
+  cpuMicrosPerOp: number[];
+  latency: number[];
+  requests: number;
+  done: number;
+  failures: Record<string, number>;
+  clientCpuMs: number;
+  serverCpuMs: number;
+  elapsedMs: number;
+}
+
+const emptyRounds = (): Rounds => ({
+  ops: [],
+  cpuMicrosPerOp: [],
+  latency: [],
+  requests: 0,
+  done: 0,
+  failures: {},
+  clientCpuMs: 0,
+  serverCpuMs: 0,
+  elapsedMs: 0,
+});
 
 export async function benchAdapterOverhead(
   settings: OverheadSettings = DEFAULT_OVERHEAD_SETTINGS,
@@ -340,7 +226,7 @@ export async function benchAdapterOverhead(
         'accessToken',
       ),
     };
-    const list = subjects(url, tokens);
+    const list = subjects(url, tokens, settings);
     // One call each before measuring: adapters fetch and cache their token here; every subject must succeed.
     for (const subject of list) {
       const failure = await subject.run(0);
@@ -351,106 +237,76 @@ export async function benchAdapterOverhead(
     for (const concurrency of settings.concurrencies) {
       for (const subject of list)
         await runForDuration(subject.run, { concurrency, durationMs: settings.warmupMs });
-      const rounds = new Map<
-        string,
-        {
-          ops: number[];
-          latency: number[];
-          requests: number;
-          done: number;
-          failures: Record<string, number>;
-          clientCpu: number;
-          serverCpu: number;
-          elapsed: number;
-        }
-      >();
-      for (let round = 0; round < settings.rounds; round++) {
+      const rounds = new Map(list.map((subject) => [subject.name, emptyRounds()]));
+      for (let index = 0; index < settings.rounds; index++) {
         // The order flips each round, so that no subject always inherits the garbage (or the warm
         // caches) of the one before it.
-        for (const subject of round % 2 === 0 ? list : list.toReversed()) {
+        for (const subject of index % 2 === 0 ? list : list.toReversed()) {
+          const entry = rounds.get(subject.name) ?? emptyRounds();
           const before = await serverCounts();
           const clientBefore = process.cpuUsage();
           const outcome = await runForDuration(subject.run, { concurrency, durationMs: settings.roundMs });
           const clientCpu = process.cpuUsage(clientBefore);
           const after = await serverCounts();
-          const entry = rounds.get(subject.name) ?? {
-            ops: [],
-            latency: [],
-            requests: 0,
-            done: 0,
-            failures: {},
-            clientCpu: 0,
-            serverCpu: 0,
-            elapsed: 0,
-          };
+          const clientMicros = clientCpu.user + clientCpu.system;
           entry.ops.push(outcome.opsPerSec);
+          entry.cpuMicrosPerOp.push(clientMicros / Math.max(1, outcome.ops));
           entry.latency.push((outcome.elapsedMs * concurrency) / Math.max(1, outcome.ops));
           entry.requests += Object.values(after.counts).reduce((sum, count) => sum + count, 0);
           entry.done += outcome.ops;
           for (const [label, count] of Object.entries(outcome.failureLabels))
             entry.failures[label] = (entry.failures[label] ?? 0) + count;
-          entry.clientCpu += (clientCpu.user + clientCpu.system) / 1000;
-          entry.serverCpu += (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-          entry.elapsed += outcome.elapsedMs;
-          rounds.set(subject.name, entry);
+          entry.clientCpuMs += clientMicros / 1000;
+          entry.serverCpuMs +=
+            (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+          entry.elapsedMs += outcome.elapsedMs;
         }
       }
       for (const subject of list) {
-        const entry = rounds.get(subject.name);
-        if (!entry) continue;
+        const entry = rounds.get(subject.name) ?? emptyRounds();
         results.push({
           name: subject.name,
+          case: subject.case,
+          requests: subject.requests,
+          kind: subject.kind,
           concurrency,
           opsPerSecRounds: entry.ops,
+          cpuMicrosPerOpRounds: entry.cpuMicrosPerOp,
           opsPerSec: round(median(entry.ops)),
+          cpuMicrosPerOp: round(median(entry.cpuMicrosPerOp)),
           meanLatencyMs: round(median(entry.latency), 3),
           requestsPerOpMeasured: round(entry.requests / Math.max(1, entry.done), 2),
           failures: Object.values(entry.failures).reduce((sum, count) => sum + count, 0),
           failureLabels: entry.failures,
-          clientCpuPercent: round((entry.clientCpu / entry.elapsed) * 100),
-          serverCpuPercent: round((entry.serverCpu / entry.elapsed) * 100),
+          clientCpuPercent: round((entry.clientCpuMs / entry.elapsedMs) * 100),
+          serverCpuPercent: round((entry.serverCpuMs / entry.elapsedMs) * 100),
         });
       }
     }
 
-    const comparisons: ComparisonResult[] = [];
-    for (const concurrency of settings.concurrencies) {
-      for (const comparison of COMPARISONS) {
-        const subject = results.find((r) => r.name === comparison.subject && r.concurrency === concurrency);
-        const baseline = results.find((r) => r.name === comparison.baseline && r.concurrency === concurrency);
-        if (!subject || !baseline) continue;
-        // Rounds of the two subjects ran close together in time: the median of per-round ratios
-        // resists drift from other load on the machine better than a ratio of medians.
-        const ratio = median(
-          subject.opsPerSecRounds.map(
-            (value, index) => value / (baseline.opsPerSecRounds[index] ?? Number.NaN),
-          ),
-        );
-        comparisons.push({
-          ...comparison,
-          concurrency,
-          subjectOpsPerSec: subject.opsPerSec,
-          baselineOpsPerSec: baseline.opsPerSec,
-          ratio: round(ratio, 3),
-          addedMicrosPerOp: round(1e6 / subject.opsPerSec - 1e6 / baseline.opsPerSec),
-          target: TARGET,
-          targetMet: comparison.likeForLike && !comparison.informational ? ratio >= TARGET : null,
-        });
-      }
-    }
-    return { settings, subjects: results, comparisons };
+    const byCase = caseResults(results);
+    return {
+      settings,
+      timeoutMs: TIMEOUT_MS,
+      maxRetries: MAX_RETRIES,
+      subjects: results,
+      cases: byCase,
+      summary: summaryLines(byCase),
+    };
   } finally {
     await server.close();
   }
 }
 
 export function printAdapterOverhead(results: OverheadResults): void {
+  const { rounds, roundMs } = results.settings;
   printTable(
-    `1a. Adapter overhead — every subject (median of ${results.settings.rounds} × ${results.settings.roundMs} ms rounds, canned server in its own process)`,
+    `1a. Adapter overhead: every subject (median of ${rounds} × ${roundMs} ms rounds, canned server in its own process)`,
     [
       'subject',
       'conc.',
       'ops/s',
+      'client CPU µs/closure',
       'mean latency ms',
       'HTTP req/op',
       'failures',
@@ -461,6 +317,7 @@ export function printAdapterOverhead(results: OverheadResults): void {
       s.name,
       s.concurrency,
       s.opsPerSec,
+      s.cpuMicrosPerOp,
       s.meanLatencyMs,
       s.requestsPerOpMeasured,
       s.failures,
@@ -469,27 +326,29 @@ export function printAdapterOverhead(results: OverheadResults): void {
     ]),
   );
   printTable(
-    `1b. Adapter overhead — ratio adapter / raw fetch (median of per-round ratios; target >= ${TARGET * 100}% on like-for-like cases)`,
+    `1b. Adapter overhead: throughput as % of raw fetch + timeout (median of per-round ratios; target: adapter >= ${TARGET * 100}% and >= ky)`,
     [
-      'provider',
       'case',
+      'requests',
       'conc.',
-      'subject ops/s',
-      'baseline ops/s',
-      'ratio %',
-      'added µs/op',
-      'like-for-like',
+      'adapter %',
+      'ky %',
+      'adapter % of no-timeout fetch',
+      'CPU µs/closure: adapter',
+      'fetch + timeout',
+      'ky',
       'target met',
     ],
-    results.comparisons.map((c) => [
-      c.provider,
+    results.cases.map((c) => [
       c.case,
+      c.requests,
       c.concurrency,
-      c.subjectOpsPerSec,
-      c.baselineOpsPerSec,
-      round(c.ratio * 100, 1),
-      c.addedMicrosPerOp,
-      c.informational ? 'yes (no target)' : c.likeForLike,
+      round(c.adapterRatio * 100, 1),
+      round(c.kyRatio * 100, 1),
+      c.adapterRatioWithoutTimeout === null ? null : round(c.adapterRatioWithoutTimeout * 100, 1),
+      c.cpuMicrosPerOp.adapter ?? null,
+      c.cpuMicrosPerOp['raw fetch + timeout'] ?? null,
+      c.cpuMicrosPerOp.ky ?? null,
       c.targetMet,
     ]),
   );

@@ -86,6 +86,17 @@ export const CANNED = {
   },
 } as const;
 
+/**
+ * What the adapters send for `CUSTOMER_REQUEST`, from their published reason tables
+ * (docs/providers/*.md). Written out here so that the hand-written clients do not depend on how
+ * an adapter package names its table.
+ */
+export const WIRE_REASONS = {
+  solaris: 'CUSTOMER_WISH',
+  embeddedPayments: 'ELECTIVE',
+  udara360: "Customer's request",
+} as const;
+
 export const PATHS = {
   solarisToken: '/oauth2/token',
   solarisAcr: '/v1/account_closure_requests',
