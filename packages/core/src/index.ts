@@ -105,4 +105,8 @@ export {
   webhookSignatureInvalid,
 } from './webhook/webhook-body';
 export { getHeader } from './webhook/webhook-headers';
-export const VERSION = '0.1.0';
+
+/** Stamped in from package.json by the build (tsup.shared.ts); tests run the sources, which have none. */
+declare const __CLOSEKIT_VERSION__: string | undefined;
+export const VERSION: string =
+  typeof __CLOSEKIT_VERSION__ === 'string' ? __CLOSEKIT_VERSION__ : '0.0.0-source';
