@@ -16,7 +16,8 @@ const sharedInputs = ['tsup.shared.ts', 'tsconfig.base.json', 'pnpm-lock.yaml'].
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
+  // Tests are not part of the build.
+  if (!stats.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : stats.mtimeMs;
   return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
 

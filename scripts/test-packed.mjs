@@ -152,6 +152,25 @@ ${flow('')}
   }
   step('ran the ESM and CommonJS scripts against the simulators');
 
+  // The README's first quick start, exactly as a user would paste it.
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const quickStart = readme
+    .split('## Quick start: against the simulators')[1]
+    ?.match(/```js\n([\s\S]*?)```/)?.[1];
+  check(quickStart !== undefined, 'README.md has no ```js block under "Quick start: against the simulators"');
+  if (quickStart !== undefined) {
+    writeFileSync(join(app, 'quickstart.mjs'), quickStart);
+    const printed = run('node', ['quickstart.mjs'], app);
+    const promised = [...quickStart.matchAll(/^\/\/ ((?:solaris|embedded-payments|udara360) .+)$/gm)]
+      .map((match) => match[1])
+      .join('\n');
+    check(
+      printed.trim() === promised,
+      `README quick start printed:\n${printed}\ninstead of what its comments promise:\n${promised}`,
+    );
+  }
+  step('ran the README quick start as pasted');
+
   writeFileSync(
     join(app, 'check.ts'),
     `${flow(`import { type ClosureError, type ClosureState, createClosureClient, VERSION } from '@closekit/core';
