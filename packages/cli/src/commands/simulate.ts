@@ -3,6 +3,8 @@ import { renderTable } from '../render-table';
 import type { CommandIo } from './io';
 import { EXIT_CODES, type ExitCode, type Output, usageError } from './output';
 
+const SIMULATOR_DOCS_URL = 'https://github.com/closekit/closekit/blob/main/docs/simulator.md';
+
 export interface SimulateOptions {
   seed?: number;
   /** Solaris listens here, Embedded Payments on port + 1, Udara360 on port + 2; free ports when absent. */
@@ -59,7 +61,8 @@ function describe(sims: Simulators, io: CommandIo): void {
   io.out('\nTo point `closekit close`/`status` or the example service at them:\n');
   for (const [name, value] of Object.entries(simulatorEnvironment(sims))) io.out(`export ${name}=${value}`);
   io.out('\nSeed accounts with POST <control>/accounts, advance lifecycles with POST <control>/advance,');
-  io.out('inject faults with POST <control>/faults; GET <control> lists every route (docs/simulator.md).');
+  io.out('inject faults with POST <control>/faults; GET <control> lists every route.');
+  io.out(`Every endpoint and the control API: ${SIMULATOR_DOCS_URL}`);
   io.out('Simulator credentials are fixed test values, not secrets. Press Ctrl+C to stop.');
 }
 
