@@ -5,6 +5,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** Tests run against the workspace packages' sources, so no build is needed between edits. */
 export const workspaceAliases = [
   { find: /^@closekit\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
+  { find: /^@closekit\/core\/adapter$/, replacement: source('./packages/core/src/adapter/index.ts') },
   { find: /^@closekit\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@closekit\/solaris$/, replacement: source('./packages/solaris/src/index.ts') },
   {

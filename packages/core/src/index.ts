@@ -1,17 +1,11 @@
+// The application surface: the domain, the port's types, the client, errors and hooks.
 export {
   type ClosureClient,
   type ClosureClientSettings,
   createClosureClient,
   type Routed,
 } from './client/closure-client';
-export {
-  type Closure,
-  type ClosureBlocker,
-  type ClosureFailure,
-  type ClosureInit,
-  closureSchema,
-  createClosure,
-} from './domain/closure';
+export { type Closure, type ClosureBlocker, type ClosureFailure, closureSchema } from './domain/closure';
 export { ClosureError, type ClosureErrorOptions } from './domain/closure-error';
 export {
   CLOSURE_ERROR_CODES,
@@ -33,80 +27,85 @@ export {
   closureStateSchema,
   TERMINAL_CLOSURE_STATES,
 } from './domain/closure-state';
-export { createReasonMap, type ReasonMap, type ReasonTable } from './domain/reason-map';
-export {
-  describeIssues,
-  type InputIssue,
-  parseSettingsOrThrow,
-  validateInput,
-} from './domain/validate-input';
-export {
-  createHttpTransport,
-  type HttpErrorResponse,
-  type HttpHooks,
-  type HttpMethod,
-  type HttpRequestEvent,
-  type HttpRequestSpec,
-  type HttpResponseEvent,
-  type HttpRetryEvent,
-  type HttpSuccess,
-  type HttpTransport,
-  type HttpTransportSettings,
-  type OutgoingRequest,
-  type ReconcileOutcome,
+export type { InputIssue } from './domain/validate-input';
+export type {
+  HttpHooks,
+  HttpRequestEvent,
+  HttpResponseEvent,
+  HttpRetryEvent,
 } from './http/http-transport';
-export { classifyNetworkError, type NetworkFailure } from './http/network-error';
-export { createRedactor, excerpt, isSensitiveHeader, REDACTED, type Redactor } from './http/redact';
-export {
-  type BackoffSettings,
-  backoffDelayMs,
-  DEFAULT_BACKOFF,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  isRetryableStatus,
-  parseRetryAfterMs,
-} from './http/retry-policy';
-export { credentialUrlProblem, isLoopbackHost } from './http/secure-url';
-export {
-  type CommonAdapterSettings,
-  commonAdapterSettingsSchema,
-  credentialUrlSchema,
-  settingOrEnv,
-} from './port/adapter-settings';
-export {
-  type CallOptions,
-  type CloseAccountRequest,
-  type ClosureAdapter,
-  type ClosureAdapterCapabilities,
-  type ClosurePage,
-  type ClosureRef,
-  closeAccountRequestSchema,
-  closureRefSchema,
-  type ListClosuresQuery,
-  listClosuresQuerySchema,
-  type WebhookHeaders,
-  type WebhookInput,
+export type { BackoffSettings } from './http/retry-policy';
+export type { CommonAdapterSettings } from './port/adapter-settings';
+export type {
+  CallOptions,
+  CloseAccountRequest,
+  ClosureAdapter,
+  ClosureAdapterCapabilities,
+  ClosurePage,
+  ClosureRef,
+  ListClosuresQuery,
+  WebhookHeaders,
+  WebhookInput,
 } from './port/closure-adapter';
-export {
-  hmacSha256Hex,
-  matchesAnyCredential,
-  type RawBody,
-  rawBodyBytes,
-  timingSafeEqualStrings,
-  verifyHmacSha256Hex,
-} from './webhook/hmac';
-export {
-  checkWebhookSize,
-  DEFAULT_MAX_WEBHOOK_BYTES,
-  parseWebhookJson,
-  shouldAcknowledgeWebhook,
-  webhookNotAClosureEvent,
-  webhookPayloadInvalid,
-  webhookSignatureInvalid,
-} from './webhook/webhook-body';
-export { getHeader } from './webhook/webhook-headers';
+export { shouldAcknowledgeWebhook } from './webhook/webhook-body';
 
 /** Stamped in from package.json by the build (tsup.shared.ts); tests run the sources, which have none. */
 declare const __CLOSEKIT_VERSION__: string | undefined;
 export const VERSION: string =
   typeof __CLOSEKIT_VERSION__ === 'string' ? __CLOSEKIT_VERSION__ : '0.0.0-source';
+
+// Adapter-internal: these moved to `@closekit/core/adapter`. They stay re-exported here only
+// until every adapter imports them from there; new code must use the subpath.
+export {
+  backoffDelayMs,
+  type ClosureInit,
+  checkWebhookSize,
+  classifyNetworkError,
+  closeAccountRequestSchema,
+  closureRefSchema,
+  commonAdapterSettingsSchema,
+  createClosure,
+  createHttpTransport,
+  createReasonMap,
+  createRedactor,
+  credentialUrlProblem,
+  credentialUrlSchema,
+  DEFAULT_BACKOFF,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_WEBHOOK_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  describeIssues,
+  excerpt,
+  getHeader,
+  type HttpErrorResponse,
+  type HttpMethod,
+  type HttpRequestSpec,
+  type HttpSuccess,
+  type HttpTransport,
+  type HttpTransportSettings,
+  hmacSha256Hex,
+  isLoopbackHost,
+  isRetryableStatus,
+  isSensitiveHeader,
+  listClosuresQuerySchema,
+  matchesAnyCredential,
+  type NetworkFailure,
+  type OutgoingRequest,
+  parseRetryAfterMs,
+  parseSettingsOrThrow,
+  parseWebhookJson,
+  type RawBody,
+  REDACTED,
+  type ReasonMap,
+  type ReasonTable,
+  type ReconcileOutcome,
+  type Redactor,
+  rawBodyBytes,
+  settingOrEnv,
+  timingSafeEqualStrings,
+  validateInput,
+  verifyHmacSha256Hex,
+  webhookNotAClosureEvent,
+  webhookPayloadInvalid,
+  webhookSignatureInvalid,
+} from './adapter/index';

@@ -38,10 +38,6 @@ const REFUSALS: Record<string, { status: number; body: Record<string, unknown>; 
       // The 400 still moves OPEN -> PENDING_CLOSE (seed "Account closure process").
       movesToPending: true,
     },
-    ALREADY_CLOSED: {
-      status: 400,
-      body: { title: 'ACCOUNT_ALREADY_CLOSED', httpStatus: 400, traceId: 'trace-closed' },
-    },
     OPERATION_NOT_SUPPORTED: {
       status: 400,
       body: { title: 'Bad Request', httpStatus: 400, error: 'OPERATION_NOT_SUPPORTED' },
@@ -49,6 +45,12 @@ const REFUSALS: Record<string, { status: number; body: Record<string, unknown>; 
     ACCOUNT_NOT_FOUND: { status: 404, body: { title: 'Not Found', httpStatus: 404, error: 'NOT_FOUND' } },
     PERMISSION_DENIED: { status: 403, body: { title: 'Forbidden', httpStatus: 403, error: 'FORBIDDEN' } },
   };
+
+/** EP's answer to a close for a CLOSED account (provider notes §5): now Ok, CLOSED, created: false. */
+const ALREADY_CLOSED_REPLY: ScriptedReply = {
+  status: 400,
+  body: { title: 'ACCOUNT_ALREADY_CLOSED', httpStatus: 400, traceId: 'trace-closed' },
+};
 
 function account(world: { closure: { rawState: string; rawReason: string | null } | null }) {
   return {
@@ -135,6 +137,17 @@ function runContract(apiVersion: EmbeddedPaymentsApiVersion) {
       if (answer.movesToPending) world.closure = { rawState: 'PENDING_CLOSE', rawReason: 'ELECTIVE' };
       return { status: answer.status, body: answer.body, headers: { 'request-id': 'echoed' } };
     },
+    respondToCloseWhenClosed: () => ALREADY_CLOSED_REPLY,
+    // The text goes in the context message only: EP's `title` and `error` may carry codes.
+    respondWithStatus: (_request, { status, text }) => ({
+      status,
+      body: {
+        title: 'Error',
+        httpStatus: status,
+        traceId: 'trace-status',
+        context: [{ location: 'BODY', message: text }],
+      },
+    }),
     respond: (request, world): ScriptedReply => {
       if (request.method !== 'GET') return { status: 405, body: { title: 'Method Not Allowed' } };
       if (request.path === `/embedded/${apiVersion}/accounts/${ACCOUNT}`)

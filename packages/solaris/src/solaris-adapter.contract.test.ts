@@ -44,6 +44,15 @@ const REFUSALS: Partial<Record<ClosureErrorCode, ScriptedReply>> = {
   ACCOUNT_BLOCKED: solarisError(422, 'unprocessable_entity', 'the account is under a compliance block'),
 };
 
+/** A non-business code for each status, so only `detail` carries the scenario's text. */
+const STATUS_CODES: Record<number, string> = {
+  401: 'invalid_token',
+  409: 'record_not_unique',
+  429: 'too_many_requests',
+  500: 'internal_server_error',
+  503: 'service_unavailable',
+};
+
 const isAuth = (request: RecordedRequest) => request.url.host === 'auth.solaris.test';
 
 defineClosureAdapterContract({
@@ -67,6 +76,13 @@ defineClosureAdapterContract({
       ? { status: 200, body: acr(world.closure.rawState, world.closure.rawReason ?? 'CUSTOMER_WISH') }
       : { status: 201, body: acr('INITIATED', 'CUSTOMER_WISH') };
   },
+  // A create for an account whose ACR is COMPLETED answers 200 + the existing ACR (provider doc §3).
+  respondToCloseWhenClosed: (_request, world) => ({
+    status: 200,
+    body: acr(world.closure?.rawState ?? 'COMPLETED', world.closure?.rawReason ?? 'CUSTOMER_WISH'),
+  }),
+  respondWithStatus: (_request, { status, text }) =>
+    solarisError(status, STATUS_CODES[status] ?? 'error', text),
   respond: (request, world) => {
     if (isAuth(request)) {
       return {

@@ -51,6 +51,17 @@ defineClosureAdapterContract({
     const statusCode = REFUSAL_STATUS_CODES[refusal] ?? '06';
     return { status: 200, body: { status: false, message: 'Refused', data: { statusCode } } };
   },
+  // Closing a Closed account is undocumented (providers/udara360.md §9): the adapter pre-checks the
+  // status so this is never sent; if it were, a refused posting is the conservative model.
+  respondToCloseWhenClosed: () => ({
+    status: 200,
+    body: { status: false, message: 'Duplicate Record', data: { statusCode: '26' } },
+  }),
+  // Only HTTP classes are documented; the error envelope is `errors[]` (providers/udara360.md §5).
+  respondWithStatus: (_request, { status, text }) => ({
+    status,
+    body: { errors: [{ statusCode: status, errorCode: 'ERROR', errorMessage: text }] },
+  }),
   respond: (request, world) => {
     if (request.method === 'POST' && request.path === '/api/auth/v1/authenticate') {
       const body = request.json as { clientId?: string; clientSecret?: string } | undefined;

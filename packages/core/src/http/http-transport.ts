@@ -2,6 +2,7 @@ import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { z } from 'zod';
 import { ClosureError } from '../domain/closure-error';
 import type { ClosureErrorCode } from '../domain/closure-error-code';
+import type { CommonAdapterSettings } from '../port/adapter-settings';
 import type { CallOptions } from '../port/closure-adapter';
 import { classifyNetworkError } from './network-error';
 import { type BodyReadResult, readBodyCapped } from './read-body';
@@ -130,11 +131,13 @@ export interface HttpRequestSpec<T> {
   /** Headers that must be new on every attempt (correlation ids). */
   perAttemptHeaders?: () => Record<string, string>;
   /**
-   * Auth headers; called with true once after a 401 to force a fresh credential. A ResultAsync or
-   * a plain promise of a Result.
+   * Auth headers; called with true once after a 401 to force a fresh credential, and with the
+   * caller's signal (a token wait must stop when the caller aborts). A ResultAsync or a plain
+   * promise of a Result; `createTokenCache(...).authorizer()` makes one.
    */
   authorize?: (
     forceRefresh: boolean,
+    signal?: AbortSignal,
   ) =>
     | ResultAsync<Record<string, string>, ClosureError>
     | Promise<Result<Record<string, string>, ClosureError>>;
@@ -179,6 +182,38 @@ export interface HttpTransport {
   send<T>(spec: HttpRequestSpec<T>, options?: CallOptions): Promise<Result<HttpSuccess<T>, ClosureError>>;
 }
 
+/** What only the adapter knows; everything else comes from the common settings as the user gave them. */
+export interface HttpTransportExtras {
+  provider: string;
+  /** Used when the settings give no `baseUrl` (after the adapter's own env fallback). */
+  defaultBaseUrl: string;
+  /** Every value that must never be shown (client secret, `tokenCache.secrets()`, webhook secrets). */
+  secrets?: () => readonly (string | null | undefined)[];
+  /** Response headers that carry the provider's trace id, first match wins. */
+  requestIdHeaders?: readonly string[];
+  /** Jitter source, injectable for deterministic tests. */
+  random?: () => number;
+}
+
+function transportSettings(
+  common: CommonAdapterSettings,
+  extras: HttpTransportExtras,
+): HttpTransportSettings {
+  return {
+    provider: extras.provider,
+    baseUrl: common.baseUrl ?? extras.defaultBaseUrl,
+    fetch: common.fetch,
+    timeoutMs: common.timeoutMs,
+    maxRetries: common.maxRetries,
+    backoff: common.backoff,
+    maxResponseBytes: common.maxResponseBytes,
+    hooks: common.hooks,
+    secrets: extras.secrets,
+    requestIdHeaders: extras.requestIdHeaders,
+    random: extras.random,
+  };
+}
+
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-jpmc-traceid', 'traceid', 'request-id'];
 
@@ -187,7 +222,17 @@ const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-jpmc-traceid', 'traceid',
  * read-back before repeating a mutation, size caps, validation, hooks and redaction.
  * Adapters describe requests; they never loop.
  */
-export function createHttpTransport(settings: HttpTransportSettings): HttpTransport {
+export function createHttpTransport(
+  settings: CommonAdapterSettings,
+  extras: HttpTransportExtras,
+): HttpTransport;
+/** The one-object form: every setting spelled out. Prefer `(commonSettings, extras)`. */
+export function createHttpTransport(settings: HttpTransportSettings): HttpTransport;
+export function createHttpTransport(
+  given: HttpTransportSettings | CommonAdapterSettings,
+  extras?: HttpTransportExtras,
+): HttpTransport {
+  const settings = extras ? transportSettings(given, extras) : (given as HttpTransportSettings);
   const provider = settings.provider;
   const fetchImpl = settings.fetch ?? globalThis.fetch;
   const backoff = { ...DEFAULT_BACKOFF, ...settings.backoff };
@@ -559,7 +604,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
     let authHeaders: Record<string, string> = {};
     let reauthenticated = false;
     if (spec.authorize) {
-      const authorized = sendable(await spec.authorize(false));
+      const authorized = sendable(await spec.authorize(false, signal));
       if (authorized.isErr()) return err(authorized.error);
       authHeaders = authorized.value;
     }
@@ -588,7 +633,7 @@ export function createHttpTransport(settings: HttpTransportSettings): HttpTransp
         // A 401 means the credential was refused before anything happened: refresh once and replay.
         if (reauthenticated || !spec.authorize) return err(outcome.error);
         reauthenticated = true;
-        const refreshed = sendable(await spec.authorize(true));
+        const refreshed = sendable(await spec.authorize(true, signal));
         if (refreshed.isErr()) return err(refreshed.error);
         authHeaders = refreshed.value;
         attemptIndex--;

@@ -1,95 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Closure } from '../domain/closure';
-import { ClosureError } from '../domain/closure-error';
-import type { ClosureErrorCode } from '../domain/closure-error-code';
 import { CLOSURE_EVENT_TYPES } from '../domain/closure-event';
-import { CLOSURE_REASONS, type ClosureReason } from '../domain/closure-reason';
-import { CLOSURE_STATES, type ClosureState } from '../domain/closure-state';
-import type { HttpHooks } from '../http/http-transport';
-import type { BackoffSettings } from '../http/retry-policy';
-import type { ClosureAdapter, WebhookInput } from '../port/closure-adapter';
+import { CLOSURE_REASONS } from '../domain/closure-reason';
+import { CLOSURE_STATES } from '../domain/closure-state';
+import type { WebhookInput } from '../port/closure-adapter';
+import { createContractHarness } from './contract-harness';
+import type { ClosureAdapterContractKit } from './contract-kit';
 import { assertErrorFreeOfSecrets, assertNoSecretLeak } from './result-checks';
-import { createScriptedFetch, type RecordedRequest, type ScriptedReply } from './scripted-fetch';
+import type { ScriptedReply } from './scripted-fetch';
+import { sharedSemanticsScenarios } from './shared-semantics-scenarios';
 
-/** What the scripted provider knows about the one account under test. */
-export interface ContractWorld {
-  readonly accountId: string;
-  /**
-   * The closure that read-backs should report, as raw provider values, or null when the
-   * account has none. The contract sets it when a close is applied.
-   */
-  closure: { rawState: string; rawReason: string | null } | null;
-}
+export type { ClosureAdapterContractKit, ContractAdapterOptions, ContractWorld } from './contract-kit';
 
-export interface ContractAdapterOptions {
-  fetch: typeof fetch;
-  hooks: HttpHooks;
-  timeoutMs: number;
-  maxRetries: number;
-  backoff: BackoffSettings;
-  reasonMap?: Partial<Record<ClosureReason, string | null>>;
-}
-
-/** Everything the contract needs to drive one adapter against scripted provider responses. */
-export interface ClosureAdapterContractKit {
-  /** The adapter's provider name. */
-  provider: string;
-  /** Builds the adapter under test; pass every option through (they point it at the script). */
-  createAdapter(options: ContractAdapterOptions): ClosureAdapter;
-  /** An account id in this provider's format. */
-  accountId: string;
-  /** A reason the adapter accepts. Default: its first capability reason. */
-  reason?: ClosureReason;
-  /** True for the request that performs the closure (not auth, not read-backs). */
-  isCloseRequest(request: RecordedRequest): boolean;
-  /** The provider's answer to the close request: success, or the refusal that the adapter maps to `refusal`. */
-  respondToClose(
-    request: RecordedRequest,
-    outcome: { refusal: ClosureErrorCode | null },
-    world: ContractWorld,
-  ): ScriptedReply;
-  /** Answers every other request (auth, read-backs, get, list) from `world`. */
-  respond(request: RecordedRequest, world: ContractWorld): ScriptedReply;
-  /** The values that must be identical on every attempt of one close (idempotency key, reference, body). */
-  idempotencyMaterial(request: RecordedRequest): unknown;
-  /**
-   * True when the provider itself de-duplicates closes by the idempotency material (an
-   * Idempotency-Key header): a repeat with known material is then not a second closure.
-   * False (the safe default) when only the adapter's read-back prevents duplicates.
-   */
-  providerDeduplicates?: boolean;
-  /** The raw state a successful close leaves (read-backs report it). */
-  stateAfterClose: string;
-  /** Neutral refusals the adapter claims to map; `respondToClose` must produce each. */
-  refusals: readonly ClosureErrorCode[];
-  /** Every raw closure state the adapter declares, with the unified state it must map to. */
-  states: Readonly<Record<string, ClosureState>>;
-  /** Every raw reason the adapter declares on read, with the unified reason (or null). */
-  reasons: Readonly<Record<string, ClosureReason | null>>;
-  /** Values that must never appear in an error, hook event or raw payload. */
-  secrets: readonly string[];
-  /** How to produce a correctly signed webhook, when the adapter supports webhooks. */
-  webhook?: {
-    validInput(): WebhookInput;
-    /** The header that carries the signature or credential. */
-    signatureHeader: string;
-    /**
-     * False when verification is a shared credential (a bearer token) that does not cover the
-     * body, so a changed body cannot be detected. Default true (an HMAC over the raw body).
-     */
-    bodyBound?: boolean;
-  };
-}
-
-type CloseOutcome =
-  | { kind: 'success' }
-  | { kind: 'refusal'; code: ClosureErrorCode }
-  /** The provider never acted and answered this. */
-  | { kind: 'reply'; reply: ScriptedReply }
-  /** The provider acted, but the answer was lost or broken. */
-  | { kind: 'applied-then'; reply: ScriptedReply };
-
-const NO_BACKOFF: BackoffSettings = { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000 };
 const RETRY_AFTER_ZERO = { 'retry-after': '0' };
 
 /**
@@ -97,84 +18,9 @@ const RETRY_AFTER_ZERO = { 'retry-after': '0' };
  * vitest file; it defines one describe block of tests against a scripted provider.
  */
 export function defineClosureAdapterContract(kit: ClosureAdapterContractKit): void {
-  const hookEvents: unknown[] = [];
-  const seenErrors: ClosureError[] = [];
-  const seenClosures: Closure[] = [];
-
-  const setup = (script: CloseOutcome[] = [], overrides: Partial<ContractAdapterOptions> = {}) => {
-    const world: ContractWorld = { accountId: kit.accountId, closure: null };
-    const queue = [...script];
-    let appliedCloses = 0;
-    const appliedMaterial = new Set<string>();
-    const scripted = createScriptedFetch((request) => {
-      if (!kit.isCloseRequest(request)) return kit.respond(request, world);
-      const outcome = queue.shift() ?? { kind: 'success' };
-      const apply = () => {
-        const material = JSON.stringify(kit.idempotencyMaterial(request));
-        if (kit.providerDeduplicates && appliedMaterial.has(material)) return;
-        appliedMaterial.add(material);
-        appliedCloses++;
-        world.closure = { rawState: kit.stateAfterClose, rawReason: null };
-      };
-      switch (outcome.kind) {
-        case 'success': {
-          const reply = kit.respondToClose(request, { refusal: null }, world);
-          apply();
-          return reply;
-        }
-        case 'refusal':
-          return kit.respondToClose(request, { refusal: outcome.code }, world);
-        case 'reply':
-          return outcome.reply;
-        case 'applied-then':
-          kit.respondToClose(request, { refusal: null }, world);
-          apply();
-          return outcome.reply;
-      }
-    });
-    const hooks: HttpHooks = {
-      onRequest: (event) => hookEvents.push(event),
-      onResponse: (event) => hookEvents.push(event),
-      onRetry: (event) => hookEvents.push(event),
-    };
-    const adapter = kit.createAdapter({
-      fetch: scripted.fetch,
-      hooks,
-      timeoutMs: 2_000,
-      maxRetries: 2,
-      backoff: NO_BACKOFF,
-      ...overrides,
-    });
-    const closeRequests = () => scripted.requests.filter((request) => kit.isCloseRequest(request));
-    return { adapter, world, requests: scripted.requests, closeRequests, appliedCloses: () => appliedCloses };
-  };
-
-  const reason = (adapter: ClosureAdapter): ClosureReason =>
-    kit.reason ?? adapter.capabilities.reasons[0] ?? 'OTHER';
-
-  const expectError = (
-    result: { isErr(): boolean; error?: unknown },
-    codes: ClosureErrorCode | ClosureErrorCode[],
-  ) => {
-    expect(result.isErr(), 'expected an error result').toBe(true);
-    const error = (result as { error: unknown }).error;
-    expect(ClosureError.isInstance(error)).toBe(true);
-    const closureError = error as ClosureError;
-    seenErrors.push(closureError);
-    expect([codes].flat()).toContain(closureError.code);
-    expect(closureError.provider).toBe(kit.provider);
-    return closureError;
-  };
-
-  const closeOnce = async (script: CloseOutcome[], overrides: Partial<ContractAdapterOptions> = {}) => {
-    const context = setup(script, overrides);
-    const result = await context.adapter.closeAccount({
-      accountId: kit.accountId,
-      reason: reason(context.adapter),
-    });
-    if (result.isOk()) seenClosures.push(result.value);
-    return { ...context, result };
-  };
+  const harness = createContractHarness(kit);
+  const { setup, reason, expectError, closeOnce, hookEvents, seenErrors, seenClosures } = harness;
+  const semantics = sharedSemanticsScenarios(kit, harness);
 
   describe(`closekit adapter contract: ${kit.provider}`, () => {
     it('declares its provider and capabilities', () => {
@@ -198,7 +44,11 @@ export function defineClosureAdapterContract(kit: ClosureAdapterContractKit): vo
       expect(appliedCloses()).toBe(1);
     });
 
-    for (const code of kit.refusals) {
+    it('has no ALREADY_CLOSED among its refusals (already closed is Ok)', () => {
+      expect(kit.refusals).not.toContain('ALREADY_CLOSED');
+    });
+
+    for (const code of kit.refusals.filter((refusal) => refusal !== 'ALREADY_CLOSED')) {
       it(`translates the provider's refusal to ${code}`, async () => {
         const { result, appliedCloses } = await closeOnce([{ kind: 'refusal', code }]);
         const error = expectError(result, code);
@@ -385,6 +235,22 @@ export function defineClosureAdapterContract(kit: ClosureAdapterContractKit): vo
       expect(page.items.length).toBeGreaterThanOrEqual(1);
       for (const item of page.items) expect(item.provider).toBe(kit.provider);
       expect(page.nextPage === null || page.nextPage >= 2).toBe(true);
+    });
+
+    describe('semantics every adapter shares', () => {
+      it(
+        'gives a closure one closureId on every path, and getClosure finds it by it',
+        semantics.closureIdRoundTrips,
+      );
+      it(
+        'answers Ok, CLOSED, created: false for an account that is already closed',
+        semantics.alreadyClosedIsOk,
+      );
+      it(
+        'returns the same closure with created: false for a repeated idempotency key',
+        semantics.sameKeySameClosure,
+      );
+      it('never lets body text override a 401, 409, 429 or 5xx', semantics.statusBeforeText);
     });
 
     describe('webhooks', () => {

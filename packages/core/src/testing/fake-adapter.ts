@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errAsync, okAsync } from 'neverthrow';
 import { z } from 'zod';
+import { type ErrorRule, matchErrorRule } from '../adapter/error-rules';
 import { type Closure, createClosure } from '../domain/closure';
 import { ClosureError } from '../domain/closure-error';
 import type { ClosureErrorCode } from '../domain/closure-error-code';
@@ -11,6 +12,7 @@ import { parseSettingsOrThrow, validateInput } from '../domain/validate-input';
 import { createHttpTransport, type HttpErrorResponse } from '../http/http-transport';
 import { type CommonAdapterSettings, commonAdapterSettingsSchema } from '../port/adapter-settings';
 import {
+  type CallOptions,
   type ClosureAdapter,
   closeAccountRequestSchema,
   closureRefSchema,
@@ -107,17 +109,14 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const apiKey = settings.apiKey ?? backend?.apiKey ?? 'fake-api-key-0000';
   const webhookSecrets = settings.webhookSecrets ?? (backend ? [backend.webhookSecret] : []);
   const reasons = createReasonMap(provider, FAKE_REASON_TABLE, settings.reasonMap);
-  const transport = createHttpTransport({
-    provider,
-    baseUrl: settings.baseUrl ?? backend?.baseUrl ?? 'https://fake-provider.closekit.invalid',
-    fetch: settings.fetch ?? backend?.fetch,
-    timeoutMs: settings.timeoutMs,
-    maxRetries: settings.maxRetries,
-    backoff: settings.backoff,
-    maxResponseBytes: settings.maxResponseBytes,
-    hooks: settings.hooks,
-    secrets: () => [apiKey, ...webhookSecrets],
-  });
+  const transport = createHttpTransport(
+    { ...settings, fetch: settings.fetch ?? backend?.fetch },
+    {
+      provider,
+      defaultBaseUrl: backend?.baseUrl ?? 'https://fake-provider.closekit.invalid',
+      secrets: () => [apiKey, ...webhookSecrets],
+    },
+  );
 
   const toClosure = (wire: WireClosure, created: boolean | null = null): Closure => {
     const failureCode = wire.failure_code
@@ -143,11 +142,13 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const translateError = (response: HttpErrorResponse): ClosureError => {
     const parsed = wireErrorSchema.safeParse(response.body);
     const providerCode = parsed.success ? parsed.data.error.code : null;
-    let code: ClosureErrorCode = FAKE_ERROR_TABLE[providerCode as FakeErrorCode] ?? 'PROVIDER_ERROR';
-    if (response.status === 429) code = 'RATE_LIMITED';
-    else if (response.status >= 500) code = 'PROVIDER_UNAVAILABLE';
-    else if (providerCode === 'unknown_account' && response.operation !== 'closeAccount')
-      code = 'CLOSURE_NOT_FOUND';
+    const rules = response.operation === 'closeAccount' ? FAKE_CLOSE_ERROR_RULES : FAKE_READ_ERROR_RULES;
+    const rule = matchErrorRule(rules, {
+      status: response.status,
+      providerCodes: providerCode ? [providerCode] : [],
+      text: parsed.success ? (parsed.data.error.message ?? '') : '',
+    });
+    const code = rule?.code ?? 'PROVIDER_ERROR';
     return new ClosureError({
       code,
       provider,
@@ -163,7 +164,7 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   const auth = { 'x-api-key': apiKey };
   const authorize = () => okAsync(auth);
 
-  const listByAccount = (accountId: string, page = 1, pageSize = 50, options = {}) =>
+  const listByAccount = (accountId: string, page = 1, pageSize = 50, options: CallOptions = {}) =>
     transport
       .request(
         {
@@ -179,6 +180,15 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
         options,
       )
       .map(({ data }) => data);
+
+  // Already closed is not an error (DESIGN.md "Semantics every adapter shares"): the provider's
+  // `account_closed` refusal becomes the closed closure it already holds, with created: false.
+  // Without one to report, the refusal stands: the fake invents no closure.
+  const existingClosedClosure = (accountId: string, refusal: ClosureError, options?: CallOptions) =>
+    listByAccount(accountId, 1, 50, options).andThen((list) => {
+      const closed = list.data.findLast((wire) => wire.status === 'closed');
+      return closed ? okAsync(toClosure(closed, false)) : errAsync(refusal);
+    });
 
   const adapter: FakeClosureAdapter = {
     provider,
@@ -213,7 +223,12 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
             options,
           );
         })
-        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null));
+        .map(({ data, status }) => toClosure(data, status === 201 ? true : status === 200 ? false : null))
+        .orElse((error) =>
+          error.code === 'ALREADY_CLOSED'
+            ? existingClosedClosure(request.accountId, error, options)
+            : errAsync(error),
+        );
     },
 
     getClosure(ref, options) {
@@ -309,3 +324,32 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
   };
   return adapter;
 }
+
+/**
+ * The fake provider's error table (docs/testing.md): the status decides first, the provider's
+ * code refines a business 4xx (DESIGN.md "Semantics every adapter shares": status before text).
+ * Its free text is never matched.
+ */
+const FAKE_STATUS_RULES: readonly ErrorRule[] = [
+  { status: 401, code: 'AUTHENTICATION_FAILED', source: 'fake provider: bad_credentials' },
+  { status: 429, code: 'RATE_LIMITED', source: 'HTTP 429' },
+  { status: '5xx', code: 'PROVIDER_UNAVAILABLE', source: 'HTTP 5xx' },
+];
+const FAKE_CODE_RULES: readonly ErrorRule[] = Object.entries(FAKE_ERROR_TABLE).map(
+  ([providerCode, code]) => ({
+    providerCode,
+    code,
+    source: `fake provider: ${providerCode}`,
+  }),
+);
+const FAKE_CLOSE_ERROR_RULES: readonly ErrorRule[] = [...FAKE_STATUS_RULES, ...FAKE_CODE_RULES];
+/** On a read, an unknown account means there is no closure to find. */
+const FAKE_READ_ERROR_RULES: readonly ErrorRule[] = [
+  ...FAKE_STATUS_RULES,
+  {
+    providerCode: 'unknown_account',
+    code: 'CLOSURE_NOT_FOUND',
+    source: 'fake provider: unknown_account on a read',
+  },
+  ...FAKE_CODE_RULES,
+];
