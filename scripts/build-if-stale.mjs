@@ -55,7 +55,9 @@ const reasons = cliAndItsDependencies()
   .filter((reason) => reason !== null);
 
 if (reasons.length > 0) {
-  process.stderr.write(`Building the closekit packages first (${reasons[0]}); this takes a minute once...\n`);
+  process.stderr.write(
+    `Building the closekit packages first (${reasons[0]}); only this once (a minute or more)\n`,
+  );
   const build = spawnSync('pnpm', ['--filter', '@closekit/cli...', 'run', 'build'], {
     cwd: root,
     encoding: 'utf8',

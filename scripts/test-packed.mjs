@@ -5,12 +5,24 @@
 // the npm registry), then runs an ESM script, a CommonJS script, a strict TypeScript compile and
 // the `closekit` binary against the simulators. Needs `pnpm build` first (`pnpm test` does it).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const PACKAGES = ['core', 'solaris', 'embedded-payments', 'udara360', 'simulator', 'cli'];
+/** Every package under packages/ that is published (not private). */
+const PACKAGES = readdirSync(join(root, 'packages')).filter((dir) => {
+  const file = join(root, 'packages', dir, 'package.json');
+  return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).private !== true;
+});
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const keep = process.argv.includes('--keep');
 
