@@ -5,6 +5,7 @@ export default defineConfig([
   packageBuild,
   {
     entry: { closekit: 'src/closekit.ts' },
+    define: packageBuild.define,
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     name: 'cli',
     include: ['src/**/*.test.ts'],
+    // The demo runs three simulators end to end; on a loaded machine it needs more than the default 5 s.
+    testTimeout: 30_000,
   },
 });

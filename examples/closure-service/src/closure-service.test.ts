@@ -17,6 +17,7 @@ let sims: Simulators;
 let server: Server;
 let base: string;
 const events: ClosureEvent[] = [];
+const logged: { message: string; fields: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
   sims = await startSimulators({ seed: 11 });
@@ -38,6 +39,7 @@ beforeAll(async () => {
     client,
     webhookProviders: ['solaris', 'embedded-payments'],
     onEvent: (event) => void events.push(event),
+    log: (message, fields) => void logged.push({ message, fields }),
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -172,6 +174,15 @@ describe('reference closure service over HTTP', () => {
       first?.headers as Record<string, string>,
     );
     expect(forged.status).toBe(401);
+    // The refusal is logged with what and where, never the signature or the secret.
+    expect(logged.at(-1)).toMatchObject({
+      message: 'refused a webhook delivery',
+      fields: { provider: 'solaris', code: 'WEBHOOK_SIGNATURE_INVALID' },
+    });
+    const signature = String(first?.headers['Solaris-Webhook-Signature'] ?? '');
+    expect(signature).not.toBe('');
+    expect(JSON.stringify(logged)).not.toContain(signature.replace(/^sha256=/, ''));
+    expect(JSON.stringify(logged)).not.toContain(sims.solaris.credentials.webhookSecret);
     const ping = await post('/webhooks/solaris', '', {
       'solaris-webhook-event-type': 'WEBHOOK-SUBSCRIPTION',
     });
@@ -186,5 +197,37 @@ describe('reference closure service over HTTP', () => {
     });
     expect(unrelated.status).toBe(200);
     expect(await unrelated.json()).toEqual({ received: true, ignored: true });
+  });
+
+  it('names the field in input errors and answers JSON on unknown routes', async () => {
+    const missing = await post('/closures', { provider: 'solaris', reason: 'CUSTOMER_REQUEST' });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({
+      error: {
+        code: 'INVALID_REQUEST',
+        message: 'accountId is required and must be a non-empty string',
+        field: 'accountId',
+      },
+    });
+    const misspelt = await post('/closures', {
+      accountId: SOLARIS_OK,
+      reason: 'CUSTOMER_REQUEST',
+      provder: 'solaris',
+    });
+    expect(await misspelt.json()).toMatchObject({
+      error: { field: 'provder', message: 'unknown field "provder"' },
+    });
+    const notAnObject = await post('/closures', ['solaris']);
+    expect(notAnObject.status).toBe(400);
+    const noAccount = await fetch(`${base}/closures/udara360`);
+    expect(noAccount.status).toBe(400);
+    expect(await noAccount.json()).toMatchObject({ error: { field: 'accountId' } });
+
+    const unknownRoute = await fetch(`${base}/nowhere`, { method: 'DELETE' });
+    expect(unknownRoute.status).toBe(404);
+    expect(unknownRoute.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await unknownRoute.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'no route for DELETE /nowhere' },
+    });
   });
 });

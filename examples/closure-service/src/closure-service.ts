@@ -18,6 +18,40 @@ export interface ClosureServiceOptions {
   events?: ProcessedEventStore;
   /** Called when onEvent fails; default: console.error. */
   onEventError?: (error: unknown, event: ClosureEvent) => void;
+  /**
+   * Where the service logs what it refused (forged webhooks...): one line and a few safe fields,
+   * never headers, bodies or secrets. Default: console.warn.
+   */
+  log?: (message: string, fields: Record<string, string | number | null>) => void;
+}
+
+/** The body POST /closures takes; closekit validates the values, this checks the shape first. */
+const CLOSE_BODY_FIELDS = ['provider', 'accountId', 'reason', 'idempotencyKey'] as const;
+
+/** A 400 naming what is wrong with the request, in the same shape as closekit's errors. */
+function badRequest(response: Response, message: string, field: string | null) {
+  response.status(400).json({ error: { code: 'INVALID_REQUEST', message, field } });
+}
+
+/** The first problem with a POST /closures body, naming the field, or null. */
+function closeBodyProblem(body: unknown): { message: string; field: string | null } | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return {
+      message: 'the body must be a JSON object: { provider?, accountId, reason, idempotencyKey? }',
+      field: null,
+    };
+  const record = body as Record<string, unknown>;
+  const unknownField = Object.keys(record).find(
+    (key) => !(CLOSE_BODY_FIELDS as readonly string[]).includes(key),
+  );
+  if (unknownField) return { message: `unknown field "${unknownField}"`, field: unknownField };
+  for (const field of ['accountId', 'reason'] as const)
+    if (typeof record[field] !== 'string' || record[field] === '')
+      return { message: `${field} is required and must be a non-empty string`, field };
+  for (const field of ['provider', 'idempotencyKey'] as const)
+    if (record[field] !== undefined && typeof record[field] !== 'string')
+      return { message: `${field} must be a string`, field };
+  return null;
 }
 
 function sendError(response: Response, error: ClosureError) {
@@ -32,9 +66,14 @@ export function createClosureService(options: ClosureServiceOptions): Express {
   const onEventError =
     options.onEventError ?? ((error: unknown) => console.error('closure event handler failed', error));
 
-  // The unified call: { provider?, accountId, reason, idempotencyKey? }. closekit validates it.
+  const log =
+    options.log ?? ((message: string, fields: Record<string, unknown>) => console.warn(message, fields));
+
+  // The unified call: { provider?, accountId, reason, idempotencyKey? }. closekit validates the values.
   app.post('/closures', express.json({ limit: '16kb' }), async (request: Request, response: Response) => {
-    const result = await options.client.closeAccount(request.body ?? {});
+    const problem = closeBodyProblem(request.body);
+    if (problem) return badRequest(response, problem.message, problem.field);
+    const result = await options.client.closeAccount(request.body);
     if (result.isErr()) return sendError(response, result.error);
     response.status(result.value.created === false ? 200 : 201).json({ closure: result.value });
   });
@@ -47,11 +86,10 @@ export function createClosureService(options: ClosureServiceOptions): Express {
   });
 
   app.get('/closures/:provider', async (request: Request, response: Response) => {
-    const accountId = typeof request.query.accountId === 'string' ? request.query.accountId : undefined;
-    const result = await options.client.getClosure({
-      provider: String(request.params.provider),
-      ...(accountId ? { accountId } : {}),
-    });
+    const accountId = request.query.accountId;
+    if (typeof accountId !== 'string' || accountId === '')
+      return badRequest(response, 'the query parameter accountId is required', 'accountId');
+    const result = await options.client.getClosure({ provider: String(request.params.provider), accountId });
     if (result.isErr()) return sendError(response, result.error);
     response.json({ closure: result.value });
   });
@@ -68,6 +106,14 @@ export function createClosureService(options: ClosureServiceOptions): Express {
           // A subscription ping or an event about something else: acknowledge, process nothing.
           if (shouldAcknowledgeWebhook(result.error))
             return void response.status(200).json({ received: true, ignored: true });
+          // What was refused and from where; never the headers or body (they carry the signature).
+          log('refused a webhook delivery', {
+            provider,
+            code: result.error.code,
+            reason: result.error.message,
+            remoteAddress: request.ip ?? null,
+            bytes: rawBody.length,
+          });
           return void response
             .status(HTTP_STATUS_FOR_ERROR[result.error.code])
             .json({ error: { code: result.error.code } });
@@ -86,6 +132,13 @@ export function createClosureService(options: ClosureServiceOptions): Express {
       },
     );
   }
+
+  // Unknown routes answer JSON like every other route, not Express's HTML page.
+  app.use((request: Request, response: Response) => {
+    response.status(404).json({
+      error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.path}` },
+    });
+  });
 
   // Malformed JSON and oversized bodies end here as typed errors, never as stack traces.
   app.use(

@@ -1,24 +1,22 @@
 /**
- * Starts the reference closure service against real providers, configured from the environment
- * (see README.md). Run it with your TypeScript runner of choice, e.g. `npx tsx src/main.ts`.
+ * Starts the reference closure service against the providers configured in the environment
+ * (README.md): `pnpm --filter @closekit/example-closure-service start`.
  */
 import { createClosureClient } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
 import { createClosureService } from './closure-service';
+import { readServiceConfig } from './service-config';
+
+const config = readServiceConfig(process.env);
+for (const warning of config.warnings) console.warn(`warning: ${warning}`);
 
 const client = createClosureClient({
   adapters: [
-    createSolarisAdapter({
-      webhookSecrets: (process.env.SOLARIS_WEBHOOK_SECRETS ?? '').split(',').filter(Boolean),
-    }),
-    createEmbeddedPaymentsAdapter({
-      webhookCredentials: (process.env.EMBEDDED_PAYMENTS_WEBHOOK_CREDENTIALS ?? '')
-        .split(',')
-        .filter(Boolean),
-    }),
-    createUdara360Adapter(),
+    createSolarisAdapter(config.solaris),
+    createEmbeddedPaymentsAdapter(config.embeddedPayments),
+    createUdara360Adapter(config.udara360),
   ],
 });
 
@@ -28,5 +26,4 @@ const app = createClosureService({
   onEvent: (event) =>
     console.log('closure event', event.provider, event.type, event.accountId, event.closure?.state),
 });
-const port = Number(process.env.PORT ?? 3000);
-app.listen(port, () => console.log(`closure service listening on :${port}`));
+app.listen(config.port, () => console.log(`closure service listening on http://localhost:${config.port}`));

@@ -25,8 +25,3 @@ export function errorRow(error: ClosureError): TableRow {
     message: error.message,
   };
 }
-
-/** What --json prints for an error: the error's own safe serialisation. */
-export function errorJson(error: ClosureError): Record<string, unknown> {
-  return { ok: false, error: error.toJSON() };
-}

@@ -1,15 +1,22 @@
-export { type ProviderCommandOptions, runClose, runStatus } from './commands/close-and-status';
+export {
+  type AdapterFactory,
+  type ProviderCommandOptions,
+  runClose,
+  runStatus,
+} from './commands/close-and-status';
 export { DEMO_ACCOUNTS, type DemoOptions, runDemo } from './commands/demo';
 export { type CommandIo, captureIo, processIo } from './commands/io';
+export { EXIT_CODES, type ExitCode } from './commands/output';
 export { runSimulate, type SimulateOptions } from './commands/simulate';
-export { main, USAGE } from './main';
+export { DOCS_URL, main, USAGE } from './main';
 export {
+  ConfigurationError,
   createAdapterFromEnv,
   createMtlsFetch,
+  type Env,
   isProviderName,
   PROVIDERS,
   type ProviderName,
 } from './provider-config';
 export { renderTable, type TableRow } from './render-table';
-
-export const VERSION = '0.1.0';
+export { CLI_VERSION as VERSION } from './version';

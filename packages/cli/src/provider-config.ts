@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ClosureAdapter, CommonAdapterSettings } from '@closekit/core';
+import { type ClosureAdapter, type CommonAdapterSettings, isLoopbackHost } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
@@ -12,21 +12,33 @@ export function isProviderName(value: unknown): value is ProviderName {
   return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
 }
 
-type Env = Record<string, string | undefined>;
+/** The environment variables the CLI reads (docs/configuration.md lists them all). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Every problem found in the configuration, thrown before any request is sent. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(problems.join('; '));
+    this.problems = problems;
+  }
+}
+
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
-/**
- * A fetch that presents a client certificate (mutual TLS), as J.P. Morgan requires.
- * Files are read once; the key never leaves the TLS layer.
- */
-export function createMtlsFetch(files: { certFile: string; keyFile: string; caFile?: string }): typeof fetch {
-  const agent = new Agent({
-    connect: {
-      cert: readFileSync(files.certFile),
-      key: readFileSync(files.keyFile),
-      ...(files.caFile ? { ca: readFileSync(files.caFile) } : {}),
-    },
-  });
+function readFileOrExplain(path: string): { bytes: Buffer } | { problem: string } {
+  try {
+    return { bytes: readFileSync(path) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return { problem: `cannot read ${path} (${code})` };
+  }
+}
+
+function mtlsFetch(pem: { cert: Buffer; key: Buffer; ca?: Buffer }): typeof fetch {
+  const agent = new Agent({ connect: pem });
   return ((input: string | URL, init?: RequestInit) =>
     undiciFetch(input, {
       ...(init as Parameters<typeof undiciFetch>[1]),
@@ -35,34 +47,135 @@ export function createMtlsFetch(files: { certFile: string; keyFile: string; caFi
 }
 
 /**
- * Builds one adapter from environment variables (docs/cli.md lists them). Credentials the
- * adapters read themselves (SOLARIS_CLIENT_ID, UDARA360_CLIENT_SECRET, ...) are left to them.
+ * A fetch that presents a client certificate (mutual TLS), as J.P. Morgan requires. Files are
+ * read once; the key never leaves the TLS layer. Throws, naming the file, when one cannot be read.
+ */
+export function createMtlsFetch(files: { certFile: string; keyFile: string; caFile?: string }): typeof fetch {
+  const read = (label: string, path: string) => {
+    const file = readFileOrExplain(path);
+    if ('problem' in file) throw new ConfigurationError([`${label}: ${file.problem}`]);
+    return file.bytes;
+  };
+  return mtlsFetch({
+    cert: read('certFile', files.certFile),
+    key: read('keyFile', files.keyFile),
+    ...(files.caFile ? { ca: read('caFile', files.caFile) } : {}),
+  });
+}
+
+function isLoopbackUrl(url: string | undefined): boolean {
+  if (url === undefined || !URL.canParse(url)) return false;
+  return isLoopbackHost(new URL(url).hostname);
+}
+
+/** Reads variables, recording a problem for each required one that is missing. */
+function envReader(env: Env) {
+  const problems: string[] = [];
+  return {
+    problems,
+    optional: (name: string) => nonEmpty(env[name]),
+    required: (name: string, why: string) => {
+      const value = nonEmpty(env[name]);
+      if (value === undefined) problems.push(`${name} is not set (${why})`);
+      return value;
+    },
+  };
+}
+
+/** The client certificate settings for Embedded Payments: both files or neither, each readable. */
+function embeddedPaymentsFetch(read: ReturnType<typeof envReader>, baseUrl: string | undefined) {
+  const names = {
+    cert: 'EMBEDDED_PAYMENTS_CLIENT_CERT_FILE',
+    key: 'EMBEDDED_PAYMENTS_CLIENT_KEY_FILE',
+    ca: 'EMBEDDED_PAYMENTS_CA_FILE',
+  } as const;
+  const certFile = read.optional(names.cert);
+  const keyFile = read.optional(names.key);
+  const caFile = read.optional(names.ca);
+  if (certFile === undefined && keyFile === undefined) {
+    // J.P. Morgan authenticates clients by mutual TLS only (shared/providers/embedded-payments.md,
+    // "Auth = mutual TLS only"); only a loopback simulator can be reached without a certificate.
+    if (!isLoopbackUrl(baseUrl))
+      read.problems.push(
+        `${names.cert} and ${names.key} are not set (J.P. Morgan requires mutual TLS; only a loopback EMBEDDED_PAYMENTS_BASE_URL needs none)`,
+      );
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    read.problems.push(`${names.cert} and ${names.key} go together: set both`);
+    return undefined;
+  }
+  const files = { [names.cert]: certFile, [names.key]: keyFile, ...(caFile ? { [names.ca]: caFile } : {}) };
+  const pem: Partial<Record<string, Buffer>> = {};
+  for (const [name, path] of Object.entries(files)) {
+    const file = readFileOrExplain(path);
+    if ('problem' in file) read.problems.push(`${name}: ${file.problem}`);
+    else pem[name] = file.bytes;
+  }
+  const cert = pem[names.cert];
+  const key = pem[names.key];
+  const ca = pem[names.ca];
+  if (cert === undefined || key === undefined) return undefined;
+  return mtlsFetch({ cert, key, ...(ca ? { ca } : {}) });
+}
+
+/**
+ * Builds one adapter from environment variables (docs/configuration.md lists them). Every problem
+ * (a missing credential, an unreadable certificate, an unknown API version) is found before any
+ * request and thrown together as a ConfigurationError; invalid settings make the adapter factory
+ * throw its own error.
  */
 export function createAdapterFromEnv(
   provider: ProviderName,
   env: Env = process.env,
   common: CommonAdapterSettings = {},
 ): ClosureAdapter {
-  switch (provider) {
-    case 'solaris':
-      return createSolarisAdapter({
-        ...common,
-        baseUrl: nonEmpty(env.SOLARIS_BASE_URL) ?? common.baseUrl,
-        authUrl: nonEmpty(env.SOLARIS_AUTH_URL),
-      });
-    case 'embedded-payments': {
-      const certFile = nonEmpty(env.EMBEDDED_PAYMENTS_CLIENT_CERT_FILE);
-      const keyFile = nonEmpty(env.EMBEDDED_PAYMENTS_CLIENT_KEY_FILE);
-      const caFile = nonEmpty(env.EMBEDDED_PAYMENTS_CA_FILE);
-      const apiVersion = nonEmpty(env.EMBEDDED_PAYMENTS_API_VERSION);
-      return createEmbeddedPaymentsAdapter({
-        ...common,
-        baseUrl: nonEmpty(env.EMBEDDED_PAYMENTS_BASE_URL) ?? common.baseUrl,
-        ...(apiVersion === 'v1' || apiVersion === 'v2' ? { apiVersion } : {}),
-        ...(certFile && keyFile ? { fetch: createMtlsFetch({ certFile, keyFile, caFile }) } : {}),
-      });
+  const read = envReader(env);
+  // The adapter's own settings check runs too, so one error lists every problem.
+  const build = (factory: () => ClosureAdapter): ClosureAdapter => {
+    let adapter: ClosureAdapter | undefined;
+    try {
+      adapter = factory();
+    } catch (error) {
+      read.problems.push(`${provider}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    case 'udara360':
-      return createUdara360Adapter({ ...common, baseUrl: nonEmpty(env.UDARA360_BASE_URL) ?? common.baseUrl });
+    if (adapter === undefined || read.problems.length > 0) throw new ConfigurationError(read.problems);
+    return adapter;
+  };
+  switch (provider) {
+    case 'solaris': {
+      const settings = {
+        ...common,
+        baseUrl: read.optional('SOLARIS_BASE_URL') ?? common.baseUrl,
+        authUrl: read.optional('SOLARIS_AUTH_URL'),
+        clientId: read.required('SOLARIS_CLIENT_ID', 'the OAuth client id'),
+        clientSecret: read.required('SOLARIS_CLIENT_SECRET', 'the OAuth client secret'),
+      };
+      return build(() => createSolarisAdapter(settings));
+    }
+    case 'embedded-payments': {
+      const baseUrl = read.optional('EMBEDDED_PAYMENTS_BASE_URL') ?? common.baseUrl;
+      const apiVersion = read.optional('EMBEDDED_PAYMENTS_API_VERSION');
+      if (apiVersion !== undefined && apiVersion !== 'v1' && apiVersion !== 'v2')
+        read.problems.push(`EMBEDDED_PAYMENTS_API_VERSION must be v1 or v2, not "${apiVersion}"`);
+      const fetch = embeddedPaymentsFetch(read, baseUrl);
+      return build(() =>
+        createEmbeddedPaymentsAdapter({
+          ...common,
+          baseUrl,
+          ...(apiVersion === 'v1' || apiVersion === 'v2' ? { apiVersion } : {}),
+          ...(fetch ? { fetch } : {}),
+        }),
+      );
+    }
+    case 'udara360': {
+      const settings = {
+        ...common,
+        baseUrl: read.optional('UDARA360_BASE_URL') ?? common.baseUrl,
+        clientId: read.required('UDARA360_CLIENT_ID', 'the client id'),
+        clientSecret: read.required('UDARA360_CLIENT_SECRET', 'the client secret'),
+      };
+      return build(() => createUdara360Adapter(settings));
+    }
   }
 }

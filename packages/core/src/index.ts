@@ -48,7 +48,11 @@ export type {
   WebhookInput,
 } from './port/closure-adapter';
 export { shouldAcknowledgeWebhook } from './webhook/webhook-body';
-export const VERSION = '0.1.0';
+
+/** Stamped in from package.json by the build (tsup.shared.ts); tests run the sources, which have none. */
+declare const __CLOSEKIT_VERSION__: string | undefined;
+export const VERSION: string =
+  typeof __CLOSEKIT_VERSION__ === 'string' ? __CLOSEKIT_VERSION__ : '0.0.0-source';
 
 // Adapter-internal: these moved to `@closekit/core/adapter`. They stay re-exported here only
 // until every adapter imports them from there; new code must use the subpath.
