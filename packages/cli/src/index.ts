@@ -12,7 +12,6 @@ export { DOCS_URL, main, USAGE } from './main';
 export {
   ConfigurationError,
   createAdapterFromEnv,
-  createMtlsFetch,
   type Env,
   isProviderName,
   PROVIDERS,

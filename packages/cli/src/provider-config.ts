@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { type ClosureAdapter, type CommonAdapterSettings, isLoopbackHost } from '@closekit/core';
-import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
+import {
+  type ClosureAdapter,
+  ClosureError,
+  type CommonAdapterSettings,
+  isLoopbackHost,
+} from '@closekit/core';
+import { createEmbeddedPaymentsAdapter, createMtlsFetch } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { Agent, fetch as undiciFetch } from 'undici';
 
 export const PROVIDERS = ['solaris', 'embedded-payments', 'udara360'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -27,41 +30,6 @@ export class ConfigurationError extends Error {
 }
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
-
-function readFileOrExplain(path: string): { bytes: Buffer } | { problem: string } {
-  try {
-    return { bytes: readFileSync(path) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    return { problem: `cannot read ${path} (${code})` };
-  }
-}
-
-function mtlsFetch(pem: { cert: Buffer; key: Buffer; ca?: Buffer }): typeof fetch {
-  const agent = new Agent({ connect: pem });
-  return ((input: string | URL, init?: RequestInit) =>
-    undiciFetch(input, {
-      ...(init as Parameters<typeof undiciFetch>[1]),
-      dispatcher: agent,
-    })) as unknown as typeof fetch;
-}
-
-/**
- * A fetch that presents a client certificate (mutual TLS), as J.P. Morgan requires. Files are
- * read once; the key never leaves the TLS layer. Throws, naming the file, when one cannot be read.
- */
-export function createMtlsFetch(files: { certFile: string; keyFile: string; caFile?: string }): typeof fetch {
-  const read = (label: string, path: string) => {
-    const file = readFileOrExplain(path);
-    if ('problem' in file) throw new ConfigurationError([`${label}: ${file.problem}`]);
-    return file.bytes;
-  };
-  return mtlsFetch({
-    cert: read('certFile', files.certFile),
-    key: read('keyFile', files.keyFile),
-    ...(files.caFile ? { ca: read('caFile', files.caFile) } : {}),
-  });
-}
 
 function isLoopbackUrl(url: string | undefined): boolean {
   if (url === undefined || !URL.canParse(url)) return false;
@@ -105,18 +73,14 @@ function embeddedPaymentsFetch(read: ReturnType<typeof envReader>, baseUrl: stri
     read.problems.push(`${names.cert} and ${names.key} go together: set both`);
     return undefined;
   }
-  const files = { [names.cert]: certFile, [names.key]: keyFile, ...(caFile ? { [names.ca]: caFile } : {}) };
-  const pem: Partial<Record<string, Buffer>> = {};
-  for (const [name, path] of Object.entries(files)) {
-    const file = readFileOrExplain(path);
-    if ('problem' in file) read.problems.push(`${name}: ${file.problem}`);
-    else pem[name] = file.bytes;
+  try {
+    return createMtlsFetch({ certFile, keyFile, ...(caFile ? { caFile } : {}) });
+  } catch (error) {
+    // The helper names every missing, unreadable or non-PEM file in one error, never their contents.
+    if (!ClosureError.isInstance(error)) throw error;
+    read.problems.push(`client certificate for Embedded Payments: ${error.message}`);
+    return undefined;
   }
-  const cert = pem[names.cert];
-  const key = pem[names.key];
-  const ca = pem[names.ca];
-  if (cert === undefined || key === undefined) return undefined;
-  return mtlsFetch({ cert, key, ...(ca ? { ca } : {}) });
 }
 
 /**

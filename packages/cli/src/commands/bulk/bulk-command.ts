@@ -12,6 +12,7 @@ import {
 } from '@closekit/bulk';
 import { isProviderName, PROVIDERS } from '../../provider-config';
 import type { CommandIo } from '../io';
+import type { ExitCode } from '../output';
 import { needsAttentionByCode, renderCounts, renderSummary, reportCsv } from './bulk-output';
 import { createProgressReporter, type ProgressSink, stderrSink } from './bulk-progress';
 import { bulkProviderFromEnv, openRedisBulkEngine, runBulkWorker } from './worker';
@@ -69,7 +70,7 @@ function parseRates(raw: readonly string[]): Map<string, number> {
 }
 
 /** `closekit bulk ...`: resolves to the exit code (0 goal reached, 1 needs action/failed, 2 usage). */
-export async function runBulk(argv: readonly string[], context: BulkContext): Promise<number> {
+export async function runBulk(argv: readonly string[], context: BulkContext): Promise<ExitCode> {
   const { io } = context;
   try {
     return await dispatch(argv, context);
@@ -82,7 +83,7 @@ export async function runBulk(argv: readonly string[], context: BulkContext): Pr
   }
 }
 
-async function dispatch(argv: readonly string[], context: BulkContext): Promise<number> {
+async function dispatch(argv: readonly string[], context: BulkContext): Promise<ExitCode> {
   let parsed: ReturnType<typeof parseBulkArgs>;
   try {
     parsed = parseBulkArgs(argv);
@@ -165,7 +166,7 @@ async function openEngine(
   return opened.value;
 }
 
-async function statusCommand(engine: BulkEngine, json: boolean, io: CommandIo): Promise<number> {
+async function statusCommand(engine: BulkEngine, json: boolean, io: CommandIo): Promise<ExitCode> {
   const status = await engine.status();
   if (status.isErr()) {
     io.error(`closekit bulk status: ${status.error.message}`);
@@ -175,7 +176,11 @@ async function statusCommand(engine: BulkEngine, json: boolean, io: CommandIo): 
   return 0;
 }
 
-async function reportCommand(engine: BulkEngine, format: string | undefined, io: CommandIo): Promise<number> {
+async function reportCommand(
+  engine: BulkEngine,
+  format: string | undefined,
+  io: CommandIo,
+): Promise<ExitCode> {
   if (format !== undefined && format !== 'csv' && format !== 'json')
     usage(`--format takes csv or json, got "${format}"`);
   const report = await engine.report();
@@ -192,7 +197,7 @@ async function runCommand(
   concurrency: number | undefined,
   context: BulkContext,
   env: Env,
-): Promise<number> {
+): Promise<ExitCode> {
   const { io } = context;
   const goal = (values.until ?? 'final') as RunGoal;
   if (goal !== 'final' && goal !== 'submitted')

@@ -1,13 +1,9 @@
 import type { BulkPolicy, BulkProvider, BulkStatus } from '@closekit/bulk';
 import { createRedisBulkEngine, type RedisBulkEngine, redactRedisUrl } from '@closekit/bulk/redis';
-import {
-  createAdapterFromEnv,
-  createMtlsFetch,
-  isProviderName,
-  PROVIDERS,
-  type ProviderName,
-} from '../../provider-config';
+import { createMtlsFetch } from '@closekit/embedded-payments';
+import { createAdapterFromEnv, isProviderName, PROVIDERS, type ProviderName } from '../../provider-config';
 import type { CommandIo } from '../io';
+import type { ExitCode } from '../output';
 
 type Env = Record<string, string | undefined>;
 
@@ -87,7 +83,7 @@ export async function runBulkWorker(
   io: CommandIo,
   env: Env = process.env,
   stop?: AbortSignal,
-): Promise<number> {
+): Promise<ExitCode> {
   if (!options.redis) {
     io.error('closekit bulk worker needs --redis URL (the Redis of the run, e.g. redis://127.0.0.1:6379)');
     return 2;
