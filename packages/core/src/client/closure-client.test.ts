@@ -40,11 +40,13 @@ describe('createClosureClient', () => {
 
   it('answers INVALID_REQUEST when no adapter matches', async () => {
     const { client } = setup();
+    // @ts-expect-error 'nope' is not one of the client's provider names (closure-client.types.test.ts)
     const unknown = await client.closeAccount({ provider: 'nope', accountId: 'DE-1', reason: 'OTHER' });
     expect(unknown._unsafeUnwrapErr()).toMatchObject({ code: 'INVALID_REQUEST', provider: 'nope' });
     expect(unknown._unsafeUnwrapErr().message).toMatch(/bank-a, bank-b/);
     const unrouted = await client.closeAccount({ accountId: 'US-1', reason: 'OTHER' });
     expect(unrouted._unsafeUnwrapErr().code).toBe('INVALID_REQUEST');
+    // @ts-expect-error as above: from JavaScript, an unknown name is still answered as a value
     const webhook = await client.parseWebhook({ provider: 'nope', rawBody: '{}', headers: {} });
     expect(webhook._unsafeUnwrapErr().code).toBe('INVALID_REQUEST');
   });
@@ -65,5 +67,31 @@ describe('createClosureClient', () => {
     expect(() =>
       createClosureClient({ adapters: [createFakeClosureAdapter(), createFakeClosureAdapter()] }),
     ).toThrowError(/two adapters/);
+  });
+
+  it('awaits an async route, and answers INVALID_REQUEST when it rejects', async () => {
+    const bank = createFakeProvider();
+    bank.seedAccount('DE-9', { balance: 0 });
+    const records = new Map([['DE-9', 'bank-a' as const]]);
+    const client = createClosureClient({
+      adapters: [createFakeClosureAdapter({ provider: 'bank-a', backend: bank })],
+      route: async (accountId) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return records.get(accountId);
+      },
+    });
+    const closed = await client.closeAccount({ accountId: 'DE-9', reason: 'CUSTOMER_REQUEST' });
+    expect(closed._unsafeUnwrap()).toMatchObject({ provider: 'bank-a', accountId: 'DE-9' });
+    const unrouted = await client.getClosure({ accountId: 'XX-1' });
+    expect(unrouted._unsafeUnwrapErr().code).toBe('INVALID_REQUEST');
+    const rejecting = createClosureClient({
+      adapters: [createFakeClosureAdapter()],
+      route: () => Promise.reject(new Error('db down')),
+    });
+    const failed = await rejecting.getClosure({ accountId: 'x' });
+    expect(failed._unsafeUnwrapErr()).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: 'the route function failed',
+    });
   });
 });

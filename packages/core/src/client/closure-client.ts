@@ -1,4 +1,4 @@
-import { errAsync, type ResultAsync } from 'neverthrow';
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { Closure } from '../domain/closure';
 import { ClosureError } from '../domain/closure-error';
 import type { ClosureEvent } from '../domain/closure-event';
@@ -12,105 +12,132 @@ import type {
   WebhookInput,
 } from '../port/closure-adapter';
 
-export interface ClosureClientSettings {
+/** The provider names of a list of adapters, as a union of their literal names. */
+export type ProviderName<A extends readonly ClosureAdapter[]> = A[number]['provider'];
+
+/** What `route` answers: a provider name, or nothing when it cannot tell. */
+export type RouteAnswer<P extends string> = P | null | undefined;
+
+export interface ClosureClientSettings<A extends readonly ClosureAdapter[] = readonly ClosureAdapter[]> {
   /** The adapters this backend uses, one per provider name. */
-  adapters: readonly ClosureAdapter[];
-  /** Picks the provider for an account when a call names none (e.g. from your own records). */
-  route?: (accountId: string) => string | null | undefined;
+  adapters: A;
+  /**
+   * Picks the provider for an account when a call names none, e.g. from your own records. May be
+   * async (a database lookup); a throw or a rejection is answered INVALID_REQUEST.
+   */
+  route?: (accountId: string) => RouteAnswer<ProviderName<A>> | PromiseLike<RouteAnswer<ProviderName<A>>>;
 }
 
 /** `provider` names the adapter; without it, `route(accountId)` decides. */
-export type Routed<T> = T & { provider?: string };
+export type Routed<T, P extends string = string> = T & { provider?: P };
 
-export interface ClosureClient {
-  readonly providers: readonly string[];
-  adapter(provider: string): ClosureAdapter | undefined;
+export interface ClosureClient<P extends string = string> {
+  /** The registered provider names, in the order the adapters were given. */
+  readonly providers: readonly P[];
+  /** The adapter registered under a name, to reach its own settings or capabilities. */
+  adapter(provider: P): ClosureAdapter<P> | undefined;
   closeAccount(
-    request: Routed<CloseAccountRequest>,
+    request: Routed<CloseAccountRequest, P>,
     options?: CallOptions,
   ): ResultAsync<Closure, ClosureError>;
-  getClosure(ref: Routed<ClosureRef>, options?: CallOptions): ResultAsync<Closure, ClosureError>;
+  getClosure(ref: Routed<ClosureRef, P>, options?: CallOptions): ResultAsync<Closure, ClosureError>;
   listClosures(
-    query: Routed<ListClosuresQuery>,
+    query: Routed<ListClosuresQuery, P>,
     options?: CallOptions,
   ): ResultAsync<ClosurePage, ClosureError>;
-  parseWebhook(input: WebhookInput & { provider: string }): ResultAsync<ClosureEvent, ClosureError>;
+  parseWebhook(input: WebhookInput & { provider: P }): ResultAsync<ClosureEvent, ClosureError>;
 }
 
-/** One facade over several adapters: the same five operations whatever the provider. */
-export function createClosureClient(settings: ClosureClientSettings): ClosureClient {
+const invalid = (message: string, extra: { provider?: string; cause?: unknown } = {}) =>
+  new ClosureError({ code: 'INVALID_REQUEST', message, ...extra });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/**
+ * One facade over several adapters: the same operations whatever the provider. Throws only when
+ * two adapters share a name (a programmer error, found at start-up).
+ */
+export function createClosureClient<const A extends readonly ClosureAdapter[]>(
+  settings: ClosureClientSettings<A>,
+): ClosureClient<ProviderName<A>> {
+  type P = ProviderName<A>;
   const byProvider = new Map<string, ClosureAdapter>();
   for (const adapter of settings.adapters ?? []) {
     if (byProvider.has(adapter.provider)) {
-      throw new ClosureError({
-        code: 'INVALID_REQUEST',
-        message: `createClosureClient: two adapters are named "${adapter.provider}"`,
-      });
+      throw invalid(`createClosureClient: two adapters are named "${adapter.provider}"`);
     }
     byProvider.set(adapter.provider, adapter);
   }
-  const providers = [...byProvider.keys()];
+  const providers = [...byProvider.keys()] as P[];
+  const known = () => providers.join(', ') || 'none';
 
-  const resolve = (provider: unknown, accountId: unknown): ClosureAdapter | ClosureError => {
-    let name = typeof provider === 'string' ? provider : undefined;
-    if (name === undefined && typeof accountId === 'string' && settings.route) {
-      try {
-        name = settings.route(accountId) ?? undefined;
-      } catch (cause) {
-        return new ClosureError({ code: 'INVALID_REQUEST', message: 'the route function threw', cause });
-      }
+  const routeOf = async (accountId: unknown): Promise<Result<string | undefined, ClosureError>> => {
+    if (typeof accountId !== 'string' || !settings.route) return ok(undefined);
+    try {
+      return ok((await settings.route(accountId)) ?? undefined);
+    } catch (cause) {
+      return err(invalid('the route function failed', { cause }));
     }
-    if (name === undefined) {
-      return new ClosureError({
-        code: 'INVALID_REQUEST',
-        message: `no provider given and none could be routed for this call; known providers: ${providers.join(', ') || 'none'}`,
-      });
-    }
-    const adapter = byProvider.get(name);
-    if (adapter) return adapter;
-    return new ClosureError({
-      code: 'INVALID_REQUEST',
-      provider: name,
-      message: `no adapter is registered for provider "${name}"; known providers: ${providers.join(', ') || 'none'}`,
-    });
   };
 
-  const notAnObject = (operation: string) =>
-    new ClosureError({ code: 'INVALID_REQUEST', message: `${operation}: expected an object argument` });
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === 'object' && value !== null;
-
-  const withAdapter = <T>(
+  const resolve = async (
     provider: unknown,
     accountId: unknown,
-    call: (adapter: ClosureAdapter) => ResultAsync<T, ClosureError>,
+  ): Promise<Result<ClosureAdapter, ClosureError>> => {
+    let name = typeof provider === 'string' ? provider : undefined;
+    if (name === undefined) {
+      const routed = await routeOf(accountId);
+      if (routed.isErr()) return err(routed.error);
+      name = routed.value;
+    }
+    if (name === undefined) {
+      return err(
+        invalid(`no provider given and none could be routed for this call; known providers: ${known()}`),
+      );
+    }
+    const adapter = byProvider.get(name);
+    return adapter
+      ? ok(adapter)
+      : err(
+          invalid(`no adapter is registered for provider "${name}"; known providers: ${known()}`, {
+            provider: name,
+          }),
+        );
+  };
+
+  /** One call: check the argument, find the adapter, hand the rest of the argument to it. */
+  const dispatch = <T>(
+    operation: string,
+    input: unknown,
+    call: (adapter: ClosureAdapter, rest: Record<string, unknown>) => ResultAsync<T, ClosureError>,
   ): ResultAsync<T, ClosureError> => {
-    const adapter = resolve(provider, accountId);
-    return ClosureError.isInstance(adapter) ? errAsync(adapter) : call(adapter);
+    const run = async (): Promise<Result<T, ClosureError>> => {
+      if (!isObject(input)) return err(invalid(`${operation}: expected an object argument`));
+      const { provider, ...rest } = input;
+      const adapter = await resolve(provider, operation === 'parseWebhook' ? undefined : rest.accountId);
+      if (adapter.isErr()) return err(adapter.error);
+      return call(adapter.value, rest);
+    };
+    return new ResultAsync(run());
   };
 
   return {
     providers,
-    adapter: (provider) => byProvider.get(provider),
-    closeAccount(input, options) {
-      if (!isObject(input)) return errAsync(notAnObject('closeAccount'));
-      const { provider, ...request } = input;
-      return withAdapter(provider, request.accountId, (adapter) => adapter.closeAccount(request, options));
-    },
-    getClosure(input, options) {
-      if (!isObject(input)) return errAsync(notAnObject('getClosure'));
-      const { provider, ...ref } = input;
-      return withAdapter(provider, ref.accountId, (adapter) => adapter.getClosure(ref, options));
-    },
-    listClosures(input, options) {
-      if (!isObject(input)) return errAsync(notAnObject('listClosures'));
-      const { provider, ...query } = input;
-      return withAdapter(provider, query.accountId, (adapter) => adapter.listClosures(query, options));
-    },
-    parseWebhook(input) {
-      if (!isObject(input)) return errAsync(notAnObject('parseWebhook'));
-      const { provider, ...webhook } = input;
-      return withAdapter(provider, undefined, (adapter) => adapter.parseWebhook(webhook));
-    },
+    adapter: (provider) => byProvider.get(provider) as ClosureAdapter<P> | undefined,
+    closeAccount: (request, options) =>
+      dispatch('closeAccount', request, (adapter, rest) =>
+        adapter.closeAccount(rest as unknown as CloseAccountRequest, options),
+      ),
+    getClosure: (ref, options) =>
+      dispatch('getClosure', ref, (adapter, rest) => adapter.getClosure(rest as ClosureRef, options)),
+    listClosures: (query, options) =>
+      dispatch('listClosures', query, (adapter, rest) =>
+        adapter.listClosures(rest as ListClosuresQuery, options),
+      ),
+    parseWebhook: (input) =>
+      dispatch('parseWebhook', input, (adapter, rest) =>
+        adapter.parseWebhook(rest as unknown as WebhookInput),
+      ),
   };
 }

@@ -85,9 +85,13 @@ export interface WebhookInput {
   headers: WebhookHeaders;
 }
 
-/** The port every provider adapter implements. No method throws or rejects. */
-export interface ClosureAdapter {
-  readonly provider: string;
+/**
+ * The port every provider adapter implements. No method throws or rejects. `P` is the provider's
+ * name as a literal type (`ClosureAdapter<'solaris'>`), so that a client over several adapters
+ * knows their names; a plain `ClosureAdapter` accepts any name.
+ */
+export interface ClosureAdapter<P extends string = string> {
+  readonly provider: P;
   readonly capabilities: ClosureAdapterCapabilities;
   closeAccount(request: CloseAccountRequest, options?: CallOptions): ResultAsync<Closure, ClosureError>;
   getClosure(ref: ClosureRef, options?: CallOptions): ResultAsync<Closure, ClosureError>;

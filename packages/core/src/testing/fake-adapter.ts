@@ -79,16 +79,16 @@ const webhookSchema = z.object({
   data: wireClosureSchema,
 });
 
-export interface FakeClosureAdapterSettings extends CommonAdapterSettings {
+export interface FakeClosureAdapterSettings<P extends string = string> extends CommonAdapterSettings {
   /** Adapter name; default 'fake'. Give each fake its own name to stand in for several providers. */
-  provider?: string;
+  provider?: P;
   /** The in-memory provider; a new one when neither it nor `fetch` is given. */
   backend?: FakeProvider;
   apiKey?: string;
   webhookSecrets?: string[];
 }
 
-export interface FakeClosureAdapter extends ClosureAdapter {
+export interface FakeClosureAdapter<P extends string = string> extends ClosureAdapter<P> {
   /** The in-memory provider behind it (the one created, or the one given). */
   readonly backend: FakeProvider | null;
 }
@@ -104,9 +104,12 @@ const settingsSchema = commonAdapterSettingsSchema.extend({
  * A complete adapter for an in-memory fake provider: use it to test your closure flows
  * without a network, and as a worked example of an adapter that passes the contract.
  */
-export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {}): FakeClosureAdapter {
+export function createFakeClosureAdapter<const P extends string = 'fake'>(
+  input: FakeClosureAdapterSettings<P> = {},
+): FakeClosureAdapter<P> {
   const settings = parseSettingsOrThrow(settingsSchema, input, input?.provider ?? 'fake');
-  const provider = settings.provider ?? 'fake';
+  // The name given, typed as given; 'fake' (the default of P) when none is.
+  const provider = (settings.provider ?? 'fake') as P;
   const backend = settings.backend ?? (settings.fetch ? null : createFakeProvider());
   const apiKey = settings.apiKey ?? backend?.apiKey ?? 'fake-api-key-0000';
   const webhookSecrets = settings.webhookSecrets ?? (backend ? [backend.webhookSecret] : []);
@@ -298,7 +301,7 @@ export function createFakeClosureAdapter(input: FakeClosureAdapterSettings = {})
     });
   };
 
-  const adapter: FakeClosureAdapter = {
+  const adapter: FakeClosureAdapter<P> = {
     provider,
     backend,
     capabilities: {

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import { ClosureError } from '../domain/closure-error';
+import { ClosureError, type CommonErrorDetails } from '../domain/closure-error';
 import { type RawBody, rawBodyBytes } from './hmac';
 
 /** Webhook bodies larger than this are refused before verification work. */
@@ -9,7 +9,11 @@ export function webhookSignatureInvalid(provider: string, message: string): Clos
   return new ClosureError({ code: 'WEBHOOK_SIGNATURE_INVALID', provider, message });
 }
 
-export function webhookPayloadInvalid(provider: string, message: string, details?: unknown): ClosureError {
+export function webhookPayloadInvalid(
+  provider: string,
+  message: string,
+  details?: CommonErrorDetails | null,
+): ClosureError {
   return new ClosureError({ code: 'WEBHOOK_PAYLOAD_INVALID', provider, message, details });
 }
 
