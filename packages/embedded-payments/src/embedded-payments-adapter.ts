@@ -49,17 +49,15 @@ export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSett
   const { settings, apiVersion, baseUrl, preflight } = resolveEmbeddedPaymentsSettings(input);
   const webhookCredentials = [...(settings.webhookCredentials ?? [])];
   const reasons = createEmbeddedPaymentsReasonMap(settings.reasonMap);
-  const transport = createHttpTransport(
-    { ...settings, baseUrl },
-    {
-      provider,
-      defaultBaseUrl: baseUrl,
-      // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
-      secrets: () => webhookCredentials,
-      // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
-      requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
-    },
-  );
+  const transport = createHttpTransport(settings, {
+    provider,
+    // The setting, else EMBEDDED_PAYMENTS_BASE_URL, else the sandbox of apiVersion.
+    defaultBaseUrl: baseUrl,
+    // The API needs no secret (mTLS lives in the injected fetch); notification credentials must never show.
+    secrets: () => webhookCredentials,
+    // J.P. Morgan's trace id first; `request-id` is only our own id echoed back.
+    requestIdHeaders: ['x-jpmc-traceid', 'traceid', 'x-request-id', 'request-id'],
+  });
   const redactor = transport.redactor;
 
   // v2 wants a new request-id on every request, retries included (provider notes §1): a correlation
