@@ -146,11 +146,13 @@ export async function benchBulkSqlite(
   const sims = await startChild<SimulatorsReady>('./simulators-child.ts');
   try {
     // Rate: each provider limited to RATE requests per second, enough accounts for ~10 s.
-    const RATE = 40;
+    // BULK_SQLITE_RATE overrides the limit: on a shared, CPU-starved machine a lower limit is
+    // what the process can actually serve, and the limiter's accuracy is what is measured.
+    const RATE = Number(process.env.BULK_SQLITE_RATE ?? 40);
     const rateAccounts: Record<Name, string[]> = {
-      solaris: ids('solaris', '1', 400),
-      'embedded-payments': ids('embedded-payments', '1', 130),
-      udara360: ids('udara360', '1', 130),
+      solaris: ids('solaris', '1', RATE * 10),
+      'embedded-payments': ids('embedded-payments', '1', Math.ceil((RATE * 10) / 3)),
+      udara360: ids('udara360', '1', Math.ceil((RATE * 10) / 3)),
     };
     await sims.call('seed', {
       solaris: rateAccounts.solaris,
@@ -158,20 +160,34 @@ export async function benchBulkSqlite(
       udara360: rateAccounts.udara360,
     });
     const before = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
+    // Enough accounts in flight that the limit, not the latency, decides the pace.
     const rateEngine = await open({
       path: join(directory, 'rate.sqlite'),
       providers: providers(sims.ready, RATE),
-      concurrency: 16,
+      concurrency: 64,
     });
     await rateEngine.importRows(rowsOf(rateAccounts));
     const started = performance.now();
-    const done = await rateEngine.runUntil({ until: 'submitted' });
-    const seconds = (performance.now() - started) / 1000;
+    // Each provider's own duration: from the start until its last account was submitted.
+    const finishedAt = new Map<string, number>();
+    const done = await rateEngine.runUntil({
+      until: 'submitted',
+      progressIntervalMs: 100,
+      onProgress: (status) => {
+        for (const [provider, counts] of Object.entries(status.counts)) {
+          if (!finishedAt.has(provider) && counts.QUEUED + counts.SUBMITTING + counts.UNKNOWN === 0) {
+            finishedAt.set(provider, performance.now());
+          }
+        }
+      },
+    });
+    const totalSeconds = (performance.now() - started) / 1000;
     await rateEngine.close();
     if (done.isErr()) throw done.error;
     const after = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
     const rate = NAMES.map((provider) => {
       const requests = after[provider] - before[provider];
+      const seconds = ((finishedAt.get(provider) ?? started + totalSeconds * 1000) - started) / 1000;
       const perSecond = requests / seconds;
       return {
         provider,
