@@ -453,7 +453,13 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
       const member = `${event.provider}:${event.eventId}`;
       return attempt('feed the webhook event', async (): Promise<BulkEventOutcome> => {
         // Another writer (a worker's step) may change the account between read and write: read again.
-        for (;;) {
+        for (let reads = 1; ; reads += 1) {
+          if (reads > 20) {
+            throw new BulkError({
+              code: 'STORE_FAILED',
+              message: 'the account kept changing; feed the event again',
+            });
+          }
           if (await store.hasEvent(member)) return 'duplicate';
           const stored = await store.load(event.provider, event.accountId);
           if (!stored) return 'ignored';
