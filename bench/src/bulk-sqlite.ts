@@ -51,6 +51,8 @@ export interface BulkSqliteResults {
     seconds: number;
     perSecond: number;
     ofLimit: number;
+    /** The most requests sent in any 1,000 ms: never above the limit. */
+    peakPerSecond: number;
     rateLimited: number;
   }[];
   volume: {
@@ -73,11 +75,24 @@ const ids = (name: Name, prefix: string, count: number) =>
       : `${name[0]}${prefix}x${index}`,
   );
 
+/** Beneath the engine's limiter: when each request to a provider left, and the 429s it got. */
+const rateLimitedAnswers: Record<Name, number> = { solaris: 0, 'embedded-payments': 0, udara360: 0 };
+const sentAt: Record<Name, number[]> = { solaris: [], 'embedded-payments': [], udara360: [] };
+const countingFetch =
+  (name: Name): typeof fetch =>
+  async (input, init) => {
+    sentAt[name].push(performance.now());
+    const response = await fetch(input, init);
+    if (response.status === 429) rateLimitedAnswers[name] += 1;
+    return response;
+  };
+
 function providers(ready: SimulatorsReady, rate: number): BulkEngineSettings['providers'] {
   return [
     {
       name: 'solaris',
       requestsPerSecond: rate,
+      fetch: countingFetch('solaris'),
       createAdapter: (fetch) =>
         createSolarisAdapter({
           baseUrl: ready.solaris.url,
@@ -90,12 +105,14 @@ function providers(ready: SimulatorsReady, rate: number): BulkEngineSettings['pr
     {
       name: 'embedded-payments',
       requestsPerSecond: rate,
+      fetch: countingFetch('embedded-payments'),
       createAdapter: (fetch) =>
         createEmbeddedPaymentsAdapter({ baseUrl: ready.embeddedPayments.v1BaseUrl, fetch }),
     },
     {
       name: 'udara360',
       requestsPerSecond: rate,
+      fetch: countingFetch('udara360'),
       createAdapter: (fetch) =>
         createUdara360Adapter({
           baseUrl: ready.udara360.url,
@@ -146,11 +163,13 @@ export async function benchBulkSqlite(
   const sims = await startChild<SimulatorsReady>('./simulators-child.ts');
   try {
     // Rate: each provider limited to RATE requests per second, enough accounts for ~10 s.
-    const RATE = 40;
+    // BULK_SQLITE_RATE overrides the limit: on a shared, CPU-starved machine a lower limit is
+    // what the process can actually serve, and the limiter's accuracy is what is measured.
+    const RATE = Number(process.env.BULK_SQLITE_RATE ?? 40);
     const rateAccounts: Record<Name, string[]> = {
-      solaris: ids('solaris', '1', 400),
-      'embedded-payments': ids('embedded-payments', '1', 130),
-      udara360: ids('udara360', '1', 130),
+      solaris: ids('solaris', '1', RATE * 10),
+      'embedded-payments': ids('embedded-payments', '1', Math.ceil((RATE * 10) / 3)),
+      udara360: ids('udara360', '1', Math.ceil((RATE * 10) / 3)),
     };
     await sims.call('seed', {
       solaris: rateAccounts.solaris,
@@ -158,21 +177,32 @@ export async function benchBulkSqlite(
       udara360: rateAccounts.udara360,
     });
     const before = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
+    // Enough accounts in flight that the limit, not the latency, decides the pace.
     const rateEngine = await open({
       path: join(directory, 'rate.sqlite'),
       providers: providers(sims.ready, RATE),
-      concurrency: 16,
+      concurrency: 64,
     });
     await rateEngine.importRows(rowsOf(rateAccounts));
-    const started = performance.now();
+    for (const name of NAMES) sentAt[name].length = 0;
     const done = await rateEngine.runUntil({ until: 'submitted' });
-    const seconds = (performance.now() - started) / 1000;
     await rateEngine.close();
     if (done.isErr()) throw done.error;
     const after = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
     const rate = NAMES.map((provider) => {
+      // Sustained: between the requests at 20% and at 80% of the provider's total, leaving out
+      // the start and the tail. Peak: the most requests that left in any 1,000 ms.
+      const times = sentAt[provider];
       const requests = after[provider] - before[provider];
-      const perSecond = requests / seconds;
+      const from = Math.floor(times.length * 0.2);
+      const to = Math.floor(times.length * 0.8);
+      const seconds = ((times[to] ?? 0) - (times[from] ?? 0)) / 1000;
+      const perSecond = (to - from) / seconds;
+      let peakPerSecond = 0;
+      for (let first = 0, last = 0; last < times.length; last += 1) {
+        while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first += 1;
+        peakPerSecond = Math.max(peakPerSecond, last - first + 1);
+      }
       return {
         provider,
         limit: RATE,
@@ -180,7 +210,8 @@ export async function benchBulkSqlite(
         seconds: round(seconds, 1),
         perSecond: round(perSecond, 1),
         ofLimit: round((perSecond / RATE) * 100, 1),
-        rateLimited: 0,
+        peakPerSecond,
+        rateLimited: rateLimitedAnswers[provider],
       };
     });
 
@@ -288,7 +319,16 @@ export async function benchBulkSqlite(
 export function printBulkSqlite(results: BulkSqliteResults): void {
   printTable(
     'Bulk (SQLite engine): requests per second against --rate (simulators enforce no limit)',
-    ['provider', 'limit/s', 'requests', 'seconds', 'per second', '% of limit', '429s'],
+    [
+      'provider',
+      'limit/s',
+      'requests',
+      'seconds (20-80%)',
+      'per second',
+      '% of limit',
+      'peak in 1 s',
+      '429s',
+    ],
     results.rate.map((row) => [
       row.provider,
       row.limit,
@@ -296,6 +336,7 @@ export function printBulkSqlite(results: BulkSqliteResults): void {
       row.seconds,
       row.perSecond,
       row.ofLimit,
+      row.peakPerSecond,
       row.rateLimited,
     ]),
   );

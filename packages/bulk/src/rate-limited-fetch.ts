@@ -13,14 +13,16 @@ export interface RateLimitedFetch {
 /**
  * Wraps the fetch an adapter uses, so every request to the provider (closes, read-backs, polls,
  * token calls) counts against one limit. p-queue's strict mode is a sliding window: no more
- * than `requestsPerSecond` requests start in any 1000 ms.
+ * than `requestsPerSecond` requests start in any 1,010 ms (a 1% margin under the limit).
  */
 export function createRateLimitedFetch(options: {
   requestsPerSecond: number;
   fetch?: typeof globalThis.fetch;
 }): RateLimitedFetch {
   const base = options.fetch ?? globalThis.fetch;
-  const queue = new PQueue({ intervalCap: options.requestsPerSecond, interval: 1000, strict: true });
+  // 1,010 ms, not 1,000: p-queue counts whole milliseconds of Date.now(), and the bench measured
+  // 9 requests within 1,000 ms of performance.now() at a limit of 8 without this margin.
+  const queue = new PQueue({ intervalCap: options.requestsPerSecond, interval: 1_010, strict: true });
   let requests = 0;
   let rateLimited = 0;
   let pausedUntil = 0;

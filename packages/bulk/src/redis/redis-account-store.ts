@@ -13,6 +13,9 @@ import { defineScript } from './redis-rate-gate';
  * lock, a job handed out again) cannot both record an intent, so at most one sends the close.
  */
 
+/** The run model's final states, as a Lua condition on `state`. */
+const STATE_IS_FINAL = [...FINAL_RUN_STATES].map((state) => `state == '${state}'`).join(' or ');
+
 /** Adds each account unless the run has it: per account 1 (added), 2 (had it, not final), 0 (had it, final). */
 const IMPORT = `
 local out = {}
@@ -23,7 +26,7 @@ for i = 1, #ARGV, 3 do
     out[#out + 1] = 1
   else
     local state = cjson.decode(redis.call('HGET', KEYS[1], ARGV[i]))['state']
-    if state == 'CLOSED' or state == 'FAILED' or state == 'CANCELLED' or state == 'NEEDS_ACTION' then
+    if ${STATE_IS_FINAL} then
       out[#out + 1] = 0
     else
       out[#out + 1] = 2
@@ -200,8 +203,4 @@ export function createRedisAccountStore(redis: Redis, keys: RunKeys): RedisAccou
       await redis.hdel(keys.pauses, provider);
     },
   };
-}
-
-export function isFinal(account: BulkAccount): boolean {
-  return FINAL_RUN_STATES.has(account.state);
 }

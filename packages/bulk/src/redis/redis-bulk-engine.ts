@@ -280,13 +280,14 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
         ([state, count]) => count > 0 && !isGoalReached(state as RunState, goal),
       );
       if (!open) continue;
-      if (blocked.has(provider)) {
+      const queue = queues.get(provider);
+      // Paused until a person acts, or not configured here (this process cannot work it): the run
+      // stops waiting for it, and its summary says the goal was not reached.
+      if (blocked.has(provider) || !queue) {
         pausedLeft = true;
         continue;
       }
       working = true;
-      const queue = queues.get(provider);
-      if (!queue) continue;
       const jobs = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
       if (Object.values(jobs).every((count) => count === 0)) {
         const failed = await queue.getFailed(0, 0);
@@ -452,7 +453,13 @@ export function createRedisBulkEngine(settings: RedisBulkEngineSettings): RedisB
       const member = `${event.provider}:${event.eventId}`;
       return attempt('feed the webhook event', async (): Promise<BulkEventOutcome> => {
         // Another writer (a worker's step) may change the account between read and write: read again.
-        for (;;) {
+        for (let reads = 1; ; reads += 1) {
+          if (reads > 20) {
+            throw new BulkError({
+              code: 'STORE_FAILED',
+              message: 'the account kept changing; feed the event again',
+            });
+          }
           if (await store.hasEvent(member)) return 'duplicate';
           const stored = await store.load(event.provider, event.accountId);
           if (!stored) return 'ignored';

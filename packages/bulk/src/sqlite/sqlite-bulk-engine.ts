@@ -133,7 +133,10 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
       counts[row.provider]![row.state as RunState] = row.n;
       total += row.n;
     }
-    return { run, total, counts, pauses: store.pauses(run) };
+    const nowIso = now().toISOString();
+    // A 429 pause that has ended is history, not status.
+    const pauses = store.pauses(run).filter((pause) => pause.until === null || pause.until > nowIso);
+    return { run, total, counts, pauses };
   };
 
   const importRows = (rows: readonly BulkInputRow[]) => {
@@ -357,11 +360,14 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
       for (const name of providers.keys()) {
         const until = paused.get(name);
         if (until === null) continue;
+        let providerEarliest = Number.POSITIVE_INFINITY;
         for (const state of workableStates(goal)) {
           const next = store.nextDue(run, name, state);
-          if (next !== null) earliest = Math.min(earliest, Date.parse(next));
+          if (next !== null) providerEarliest = Math.min(providerEarliest, Date.parse(next));
         }
-        if (until !== undefined) earliest = Math.max(earliest, until);
+        // A provider paused for a 429 is not due before its pause ends.
+        if (until !== undefined) providerEarliest = Math.max(providerEarliest, until);
+        earliest = Math.min(earliest, providerEarliest);
       }
       return earliest - nowMs;
     };

@@ -35,7 +35,7 @@ export function createProgressReporter(
 ): ProgressReporter {
   const now = options.now ?? Date.now;
   const started = now();
-  let lastLine = 0;
+  let lastLine: number | null = null;
   let drawnLines = 0;
   let firstDone: number | null = null;
 
@@ -72,7 +72,7 @@ export function createProgressReporter(
         return;
       }
       const at = now();
-      if (lastLine !== 0 && at - lastLine < (options.lineEveryMs ?? 5_000)) return;
+      if (lastLine !== null && at - lastLine < (options.lineEveryMs ?? 5_000)) return;
       lastLine = at;
       sink.write(`progress: ${head}; ${[...providers, ...paused].join('; ')}\n`);
     },
