@@ -78,7 +78,11 @@ function embeddedPaymentsFetch(read: ReturnType<typeof envReader>, baseUrl: stri
   } catch (error) {
     // The helper names every missing, unreadable or non-PEM file in one error, never their contents.
     if (!ClosureError.isInstance(error)) throw error;
-    read.problems.push(`client certificate for Embedded Payments: ${error.message}`);
+    const variableOf: Record<string, string> = { certFile: names.cert, keyFile: names.key, caFile: names.ca };
+    const issues = error.code === 'INVALID_REQUEST' ? (error.details?.issues ?? []) : [];
+    for (const issue of issues)
+      read.problems.push(`${variableOf[issue.path] ?? issue.path}: ${issue.message}`);
+    if (issues.length === 0) read.problems.push(`${names.cert}: ${error.message}`);
     return undefined;
   }
 }

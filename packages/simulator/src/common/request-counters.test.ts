@@ -35,7 +35,8 @@ describe('close-request counters', () => {
         ids: ['epcnt01', 'epcnt02'],
       },
       {
-        adapter: udara360AdapterFor(sims.udara360),
+        // Pre-flight off so the funded account's close is sent and refused by the simulator.
+        adapter: udara360AdapterFor(sims.udara360, { preflight: false }),
         sim: sims.udara360,
         ids: ['0200000001', '0200000002'],
       },
@@ -46,7 +47,6 @@ describe('close-request counters', () => {
       const counters = () => sim.control.counters();
       expect(counters().closeRequests[empty], adapter.provider).toBe(1);
       expect(counters().closures[empty], adapter.provider).toBe(1);
-      // Udara360's adapter refuses a funded account before sending (its preflight cannot be turned off).
       if (funded === undefined) continue;
       await adapter.closeAccount({ accountId: funded, reason: 'CUSTOMER_REQUEST' });
       expect(counters().closeRequests[funded], adapter.provider).toBe(1);

@@ -27,11 +27,10 @@ beforeAll(async () => {
   env = {
     SOLARIS_BASE_URL: sims.solaris.adapterSettings.baseUrl,
     SOLARIS_AUTH_URL: sims.solaris.adapterSettings.authUrl,
+    SOLARIS_CLIENT_ID: sims.solaris.adapterSettings.clientId,
+    SOLARIS_CLIENT_SECRET: sims.solaris.adapterSettings.clientSecret,
     EMBEDDED_PAYMENTS_BASE_URL: sims.embeddedPayments.adapterSettings.baseUrl,
   };
-  // The adapters read their credentials from the process environment themselves.
-  vi.stubEnv('SOLARIS_CLIENT_ID', sims.solaris.adapterSettings.clientId);
-  vi.stubEnv('SOLARIS_CLIENT_SECRET', sims.solaris.adapterSettings.clientSecret);
 });
 
 afterAll(async () => {

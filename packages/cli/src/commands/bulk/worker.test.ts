@@ -20,10 +20,9 @@ describe('closekit bulk worker --redis', { timeout: 60_000 }, () => {
     env = {
       SOLARIS_BASE_URL: solaris.adapterSettings.baseUrl,
       SOLARIS_AUTH_URL: solaris.adapterSettings.authUrl,
+      SOLARIS_CLIENT_ID: solaris.adapterSettings.clientId,
+      SOLARIS_CLIENT_SECRET: solaris.adapterSettings.clientSecret,
     };
-    // The adapters read their credentials from the process environment themselves.
-    vi.stubEnv('SOLARIS_CLIENT_ID', solaris.adapterSettings.clientId);
-    vi.stubEnv('SOLARIS_CLIENT_SECRET', solaris.adapterSettings.clientSecret);
   });
 
   afterAll(async () => {
