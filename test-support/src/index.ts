@@ -1,4 +1,5 @@
-import type { ClosureAdapter, ClosureError, HttpErrorResponse } from '@closekit/core';
+import type { ClosureAdapter, ClosureError } from '@closekit/core';
+import type { HttpErrorResponse } from '@closekit/core/adapter';
 import { assertValidClosureError, type ScriptedReply, settleResult } from '@closekit/core/testing';
 import fc from 'fast-check';
 

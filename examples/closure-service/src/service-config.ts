@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '@closekit/core';
+import { isLoopbackHost } from '@closekit/core/adapter';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

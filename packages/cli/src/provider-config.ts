@@ -1,9 +1,5 @@
-import {
-  type ClosureAdapter,
-  ClosureError,
-  type CommonAdapterSettings,
-  isLoopbackHost,
-} from '@closekit/core';
+import { type ClosureAdapter, ClosureError, type CommonAdapterSettings } from '@closekit/core';
+import { isLoopbackHost } from '@closekit/core/adapter';
 import { createEmbeddedPaymentsAdapter, createMtlsFetch } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';

@@ -33,6 +33,7 @@ export type {
   HttpRequestEvent,
   HttpResponseEvent,
   HttpRetryEvent,
+  OutgoingRequest,
 } from './http/http-transport';
 export type { BackoffSettings } from './http/retry-policy';
 export type { CommonAdapterSettings } from './port/adapter-settings';
@@ -53,59 +54,3 @@ export { shouldAcknowledgeWebhook } from './webhook/webhook-body';
 declare const __CLOSEKIT_VERSION__: string | undefined;
 export const VERSION: string =
   typeof __CLOSEKIT_VERSION__ === 'string' ? __CLOSEKIT_VERSION__ : '0.0.0-source';
-
-// Adapter-internal: these moved to `@closekit/core/adapter`. They stay re-exported here only
-// until every adapter imports them from there; new code must use the subpath.
-export {
-  backoffDelayMs,
-  type ClosureInit,
-  checkWebhookSize,
-  classifyNetworkError,
-  closeAccountRequestSchema,
-  closureRefSchema,
-  commonAdapterSettingsSchema,
-  createClosure,
-  createHttpTransport,
-  createReasonMap,
-  createRedactor,
-  credentialUrlProblem,
-  credentialUrlSchema,
-  DEFAULT_BACKOFF,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_MAX_WEBHOOK_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  describeIssues,
-  excerpt,
-  getHeader,
-  type HttpErrorResponse,
-  type HttpMethod,
-  type HttpRequestSpec,
-  type HttpSuccess,
-  type HttpTransport,
-  type HttpTransportSettings,
-  hmacSha256Hex,
-  isLoopbackHost,
-  isRetryableStatus,
-  isSensitiveHeader,
-  listClosuresQuerySchema,
-  matchesAnyCredential,
-  type NetworkFailure,
-  type OutgoingRequest,
-  parseRetryAfterMs,
-  parseSettingsOrThrow,
-  parseWebhookJson,
-  type RawBody,
-  REDACTED,
-  type ReasonMap,
-  type ReasonTable,
-  type ReconcileOutcome,
-  type Redactor,
-  rawBodyBytes,
-  settingOrEnv,
-  timingSafeEqualStrings,
-  validateInput,
-  verifyHmacSha256Hex,
-  webhookNotAClosureEvent,
-  webhookPayloadInvalid,
-  webhookSignatureInvalid,
-} from './adapter/index';

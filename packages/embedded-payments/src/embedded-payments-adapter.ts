@@ -45,7 +45,9 @@ const provider = EMBEDDED_PAYMENTS_PROVIDER;
  * The adapter for J.P. Morgan Embedded Payments. Mutual TLS is the only authentication: give it a
  * `fetch` that carries your client certificate (`createMtlsFetch`, docs/providers/embedded-payments.md).
  */
-export function createEmbeddedPaymentsAdapter(input: EmbeddedPaymentsAdapterSettings = {}): ClosureAdapter {
+export function createEmbeddedPaymentsAdapter(
+  input: EmbeddedPaymentsAdapterSettings = {},
+): ClosureAdapter<typeof EMBEDDED_PAYMENTS_PROVIDER> {
   const { settings, apiVersion, baseUrl, preflight } = resolveEmbeddedPaymentsSettings(input);
   const webhookCredentials = [...(settings.webhookCredentials ?? [])];
   const reasons = createEmbeddedPaymentsReasonMap(settings.reasonMap);

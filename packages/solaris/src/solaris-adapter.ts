@@ -43,7 +43,7 @@ import {
 } from './solaris-settings';
 import { parseSolarisWebhook } from './solaris-webhook';
 
-export interface SolarisClosureAdapter extends ClosureAdapter {
+export interface SolarisClosureAdapter extends ClosureAdapter<typeof SOLARIS_PROVIDER> {
   listClosures(
     query: SolarisListClosuresQuery,
     options?: CallOptions,

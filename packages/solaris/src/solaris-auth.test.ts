@@ -1,4 +1,4 @@
-import { createHttpTransport } from '@closekit/core';
+import { createHttpTransport } from '@closekit/core/adapter';
 import { createScriptedFetch, type ScriptedReply } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createSolarisAuth, solarisBasicCredential } from './solaris-auth';

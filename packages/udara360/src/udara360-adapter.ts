@@ -56,7 +56,9 @@ const closeOutcomeSchema = postingResponseSchema.transform((posting): CloseOutco
  * credentials are not a settings error: every operation that needs them fails with
  * AUTHENTICATION_FAILED before any request.
  */
-export function createUdara360Adapter(input: Udara360AdapterSettings = {}): ClosureAdapter {
+export function createUdara360Adapter(
+  input: Udara360AdapterSettings = {},
+): ClosureAdapter<typeof UDARA360_PROVIDER> {
   const settings = resolveUdara360Settings(input);
   const provider = UDARA360_PROVIDER;
   const reasons = createUdara360ReasonMap(provider, settings.reasonMap);

@@ -1,4 +1,5 @@
-import { type ClosureError, createHttpTransport } from '@closekit/core';
+import type { ClosureError } from '@closekit/core';
+import { createHttpTransport } from '@closekit/core/adapter';
 import { createScriptedFetch, type ScriptedReply } from '@closekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createUdara360Auth, DEFAULT_TOKEN_VALIDITY_SEC, tokenLifetimeMs } from './udara360-auth';

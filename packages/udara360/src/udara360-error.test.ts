@@ -1,4 +1,5 @@
-import { CLOSURE_ERROR_CODES, type HttpErrorResponse } from '@closekit/core';
+import { CLOSURE_ERROR_CODES } from '@closekit/core';
+import type { HttpErrorResponse } from '@closekit/core/adapter';
 import { describe, expect, it } from 'vitest';
 import {
   lookupUdara360StatusCode,

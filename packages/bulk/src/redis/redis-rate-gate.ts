@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseRetryAfterMs } from '@closekit/core';
+import { parseRetryAfterMs } from '@closekit/core/adapter';
 import type { Redis } from 'ioredis';
 
 /*

@@ -1,4 +1,4 @@
-import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { ClosureError } from '../domain/closure-error';
 import type { CommonAdapterSettings } from '../port/adapter-settings';
 import type { CallOptions } from '../port/closure-adapter';
@@ -312,7 +312,6 @@ export function createHttpTransport(
     baseUrl,
     redactor,
     send,
-    request: (spec, options) => new ResultAsync(send(spec, options)),
   };
 }
 

@@ -149,11 +149,6 @@ export interface HttpTransport {
    * the operation once in ResultAsync.
    */
   send<T>(spec: HttpRequestSpec<T>, options?: CallOptions): Promise<Result<HttpSuccess<T>, ClosureError>>;
-  /**
-   * @deprecated `send` wrapped in a ResultAsync, kept only until the adapters written against it
-   * have moved to `send`; it will be removed.
-   */
-  request<T>(spec: HttpRequestSpec<T>, options?: CallOptions): ResultAsync<HttpSuccess<T>, ClosureError>;
 }
 
 /** What only the adapter knows; everything else comes from the common settings as the user gave them. */

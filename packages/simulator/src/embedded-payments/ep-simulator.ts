@@ -10,7 +10,7 @@ import { json, type RouteDefinition } from '../common/sim-http';
 import { type CommonSimulatorOptions, SimulatorKernel } from '../common/simulator-kernel';
 import { startSimulatorServer } from '../common/simulator-server';
 import { parseControlInput } from '../common/validate-control-input';
-import { EP_V1_PREFIX, EP_V2_PREFIX, epApiRoutes, versionOf } from './ep-api';
+import { EP_V1_PREFIX, EP_V2_PREFIX, epApiRoutes, versionOf } from './ep-routes';
 import { type EpAccountPatch, type EpAccountSeed, EpState, snapshot } from './ep-state';
 import { type EpAccount, epError } from './ep-wire';
 

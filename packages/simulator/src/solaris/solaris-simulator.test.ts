@@ -1,4 +1,4 @@
-import { verifyHmacSha256Hex } from '@closekit/core';
+import { verifyHmacSha256Hex } from '@closekit/core/adapter';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXED_NOW, fixedClock, http } from '../common/test-support';
 import { startWebhookReceiver, type WebhookReceiver } from '../common/webhook-receiver';

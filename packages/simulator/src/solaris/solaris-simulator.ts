@@ -1,4 +1,4 @@
-import { hmacSha256Hex } from '@closekit/core';
+import { hmacSha256Hex } from '@closekit/core/adapter';
 import { z } from 'zod';
 import {
   type CommonSimulatorControl,
@@ -13,7 +13,7 @@ import { json, type RouteDefinition } from '../common/sim-http';
 import { type CommonSimulatorOptions, SimulatorKernel } from '../common/simulator-kernel';
 import { startSimulatorServer } from '../common/simulator-server';
 import { parseControlInput } from '../common/validate-control-input';
-import { solarisApiRoutes } from './solaris-api';
+import { solarisApiRoutes } from './solaris-routes';
 import {
   type SolarisAccount,
   type SolarisAccountPatch,

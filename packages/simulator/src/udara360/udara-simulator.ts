@@ -10,7 +10,7 @@ import { json, type RouteDefinition } from '../common/sim-http';
 import { type CommonSimulatorOptions, SimulatorKernel } from '../common/simulator-kernel';
 import { startSimulatorServer } from '../common/simulator-server';
 import { parseControlInput } from '../common/validate-control-input';
-import { type UdaraUsedReferences, udaraApiRoutes } from './udara-api';
+import { type UdaraUsedReferences, udaraApiRoutes } from './udara-routes';
 import {
   type UdaraAccount,
   type UdaraAccountPatch,
