@@ -40,7 +40,13 @@ const app = createClosureService({
   bulk,
   webhookProviders: ['solaris', 'embedded-payments'],
   onEvent: (event) =>
-    console.log('closure event', event.provider, event.type, event.accountId, event.closure?.state),
+    console.log(
+      'closure event',
+      event.provider,
+      event.type,
+      event.accountId,
+      event.closure?.state.unified ?? '',
+    ),
 });
 const server = app.listen(config.port, () => {
   console.log(`closure service listening on http://localhost:${config.port}`);
