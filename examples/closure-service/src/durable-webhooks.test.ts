@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type BulkEngine, openSqliteBulkEngine } from '@closekit/bulk';
 import { type ClosureEvent, createClosureClient } from '@closekit/core';
 import { type Simulators, startSimulators } from '@closekit/simulator';
-import { createSolarisAdapter } from '@closekit/solaris';
+import { createSolarisAdapter, signSolarisWebhook } from '@closekit/solaris';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ClosureServiceOptions, createClosureService } from './closure-service';
 import { openServiceStore, type ServiceStore } from './service-store';
@@ -15,6 +15,7 @@ const BEFORE_RESTART = 'd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4cacc';
 const AFTER_RESTART = 'e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5cacc';
 const IN_BULK_RUN = 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6cacc';
 const STORE_GONE = 'a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7cacc';
+const FEED_FAILS = 'b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8cacc';
 const fast = { backoff: { baseDelayMs: 1, maxDelayMs: 10 }, timeoutMs: 3_000 };
 
 let sims: Simulators;
@@ -24,7 +25,7 @@ const running = new Set<{ stop: () => Promise<void> }>();
 beforeAll(async () => {
   sims = await startSimulators({ seed: 13 });
   sims.solaris.control.seedAccounts(
-    [BEFORE_RESTART, AFTER_RESTART, IN_BULK_RUN, STORE_GONE].map((id) => ({ id, balance: 0 })),
+    [BEFORE_RESTART, AFTER_RESTART, IN_BULK_RUN, STORE_GONE, FEED_FAILS].map((id) => ({ id, balance: 0 })),
   );
   directory = await mkdtemp(join(tmpdir(), 'closure-service-'));
 });
@@ -74,6 +75,17 @@ async function startService(databasePath: string, extra: Partial<ClosureServiceO
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+/** A genuine Solaris ACCOUNT_CLOSURE delivery, signed by the test with the simulator's secret. */
+function accountClosedDelivery(accountId: string, eventId: string) {
+  const body = JSON.stringify({ account_id: accountId });
+  const headers = {
+    'solaris-webhook-event-type': 'ACCOUNT_CLOSURE',
+    'solaris-webhook-id': eventId,
+    'solaris-webhook-signature': signSolarisWebhook(sims.solaris.credentials.webhookSecret, body),
+  };
+  return { body, headers };
+}
 
 /** Closes an account at the Solaris simulator through the service, then lets the closure finish. */
 async function closeAndFinish(base: string, accountId: string) {
@@ -141,34 +153,33 @@ describe('webhook de-duplication and closure records in SQLite', () => {
       {},
     );
     expect(closed.status).toBe(201);
-    const delivery = sims.solaris.control.webhookDeliveries()[0];
-    const answer = await post(
-      `${service.base}/webhooks/solaris`,
-      delivery?.body ?? '',
-      delivery?.headers as Record<string, string>,
-    );
+    const delivery = accountClosedDelivery(STORE_GONE, 'evt-store-gone-1');
+    const answer = await post(`${service.base}/webhooks/solaris`, delivery.body, delivery.headers);
     expect(answer.status).toBe(503);
     expect(await answer.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE' } });
     expect(service.events).toEqual([]);
   });
 });
 
+/** The engine `closekit bulk run --store bulkPath` works with: closes at the Solaris simulator. */
+async function openBulkRun(bulkPath: string) {
+  const opened = await openSqliteBulkEngine({
+    path: bulkPath,
+    providers: [
+      {
+        name: 'solaris',
+        requestsPerSecond: 100,
+        createAdapter: (fetch) => createSolarisAdapter({ ...fast, ...sims.solaris.adapterSettings, fetch }),
+      },
+    ],
+  });
+  return opened._unsafeUnwrap();
+}
+
 describe('webhooks feed a bulk run', () => {
   it("closes the run's account from the webhook, without polling", async () => {
     const bulkPath = join(directory, 'bulk.sqlite');
-    const worker = (
-      await openSqliteBulkEngine({
-        path: bulkPath,
-        providers: [
-          {
-            name: 'solaris',
-            requestsPerSecond: 100,
-            createAdapter: (fetch) =>
-              createSolarisAdapter({ ...fast, ...sims.solaris.adapterSettings, fetch }),
-          },
-        ],
-      })
-    )._unsafeUnwrap();
+    const worker = await openBulkRun(bulkPath);
     // What main.ts does with BULK_STORE: an engine without providers, only to feed events.
     const feeder: BulkEngine = (
       await openSqliteBulkEngine({ path: bulkPath, providers: [] })
@@ -208,6 +219,45 @@ describe('webhooks feed a bulk run', () => {
         await worker.audit({ provider: 'solaris', accountId: IN_BULK_RUN })
       )._unsafeUnwrap();
       expect(stepsAfter).toEqual(steps);
+    } finally {
+      await feeder.close();
+      await worker.close();
+    }
+  });
+
+  it('answers 503 when the run cannot be fed, and the redelivery reaches the run', async () => {
+    const bulkPath = join(directory, 'bulk-feed-fails.sqlite');
+    const worker = await openBulkRun(bulkPath);
+    let feeder: BulkEngine = (await openSqliteBulkEngine({ path: bulkPath, providers: [] }))._unsafeUnwrap();
+    try {
+      await worker.importRows([
+        {
+          line: 2,
+          provider: 'solaris',
+          accountId: FEED_FAILS,
+          reason: 'CUSTOMER_REQUEST',
+          idempotencyKey: null,
+        },
+      ]);
+      expect((await worker.runUntil({ until: 'submitted' }))._unsafeUnwrap().reached).toBe(true);
+      const rowOf = async () => (await worker.report())._unsafeUnwrap()[0];
+      const service = await startService(join(directory, 'feed-fails.db'), {
+        bulk: { feedEvent: (event) => feeder.feedEvent(event) },
+      });
+      const delivery = accountClosedDelivery(FEED_FAILS, 'evt-feed-fails-1');
+
+      await feeder.close(); // a closed engine answers every feed with an error
+      const refused = await post(`${service.base}/webhooks/solaris`, delivery.body, delivery.headers);
+      expect(refused.status).toBe(503);
+      expect(await rowOf()).toMatchObject({ state: 'SUBMITTED' });
+
+      feeder = (await openSqliteBulkEngine({ path: bulkPath, providers: [] }))._unsafeUnwrap();
+      const redelivered = await post(`${service.base}/webhooks/solaris`, delivery.body, delivery.headers);
+      // Not a duplicate for the service either: it records an event only once the run has it.
+      expect(await redelivered.json()).toEqual({ received: true, duplicate: false });
+      expect(await rowOf()).toMatchObject({ accountId: FEED_FAILS, state: 'CLOSED' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(service.events.map((event) => event.eventId)).toEqual(['evt-feed-fails-1']);
     } finally {
       await feeder.close();
       await worker.close();
