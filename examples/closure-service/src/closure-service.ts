@@ -147,8 +147,8 @@ export function createClosureService(options: ClosureServiceOptions): Express {
           log(what, { provider, eventId: event.eventId, reason });
           response.status(503).json({ error: { code: 'STORE_UNAVAILABLE' } });
         };
-        // The bulk run first, every time: it has its own eventId record, so a delivery the service
-        // accepted before a failed feed still reaches the run when the provider retries.
+        // The bulk run first, every time (it de-duplicates by eventId itself): the service marks an
+        // event seen only once the run has it, so a redelivery completes whichever write failed.
         if (options.bulk) {
           const fed = await options.bulk.feedEvent(event);
           if (fed.isErr())
