@@ -1,12 +1,14 @@
+import type { BulkEngine } from '@closekit/bulk';
 import {
+  type Closure,
   type ClosureClient,
   type ClosureError,
   type ClosureEvent,
   shouldAcknowledgeWebhook,
 } from '@closekit/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { createMemoryEventStore, type ProcessedEventStore } from './event-store';
 import { HTTP_STATUS_FOR_ERROR } from './http-status-for-error';
+import { openServiceStore, type ServiceStore } from './service-store';
 
 export interface ClosureServiceOptions {
   client: ClosureClient;
@@ -14,8 +16,16 @@ export interface ClosureServiceOptions {
   webhookProviders: readonly string[];
   /** Your business logic for a verified, new event. Runs after the provider got its 200. */
   onEvent?: (event: ClosureEvent) => Promise<void> | void;
-  /** Where processed event ids are remembered; in-memory by default. */
-  events?: ProcessedEventStore;
+  /**
+   * The service's database: accepted webhook event ids and closure records
+   * (`openServiceStore(path)`). Default: an in-memory SQLite database, forgotten on restart.
+   */
+  store?: ServiceStore;
+  /**
+   * A bulk run to feed: every verified event also goes to `bulk.feedEvent` (de-duplicated by
+   * the run itself), so the run's accounts reach their final state without polling.
+   */
+  bulk?: Pick<BulkEngine, 'feedEvent'>;
   /** Called when onEvent fails; default: console.error. */
   onEventError?: (error: unknown, event: ClosureEvent) => void;
   /**
@@ -62,12 +72,21 @@ function sendError(response: Response, error: ClosureError) {
 export function createClosureService(options: ClosureServiceOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  const events = options.events ?? createMemoryEventStore();
+  const store = options.store ?? openServiceStore(':memory:');
   const onEventError =
     options.onEventError ?? ((error: unknown) => console.error('closure event handler failed', error));
 
   const log =
     options.log ?? ((message: string, fields: Record<string, unknown>) => console.warn(message, fields));
+
+  /** Keeps the service's record of a closure; the caller gets its answer even if the disk fails. */
+  const remember = (closure: Closure) => {
+    try {
+      store.saveClosure(closure);
+    } catch (error) {
+      log('could not record a closure', { provider: closure.provider, reason: String(error) });
+    }
+  };
 
   // The unified call: { provider?, accountId, reason, idempotencyKey? }. closekit validates the values.
   app.post('/closures', express.json({ limit: '16kb' }), async (request: Request, response: Response) => {
@@ -75,6 +94,7 @@ export function createClosureService(options: ClosureServiceOptions): Express {
     if (problem) return badRequest(response, problem.message, problem.field);
     const result = await options.client.closeAccount(request.body);
     if (result.isErr()) return sendError(response, result.error);
+    remember(result.value);
     response.status(result.value.created === false ? 200 : 201).json({ closure: result.value });
   });
 
@@ -82,6 +102,7 @@ export function createClosureService(options: ClosureServiceOptions): Express {
     const { provider, closureId } = request.params as { provider: string; closureId: string };
     const result = await options.client.getClosure({ provider, closureId });
     if (result.isErr()) return sendError(response, result.error);
+    remember(result.value);
     response.json({ closure: result.value });
   });
 
@@ -91,6 +112,7 @@ export function createClosureService(options: ClosureServiceOptions): Express {
       return badRequest(response, 'the query parameter accountId is required', 'accountId');
     const result = await options.client.getClosure({ provider: String(request.params.provider), accountId });
     if (result.isErr()) return sendError(response, result.error);
+    remember(result.value);
     response.json({ closure: result.value });
   });
 
@@ -119,9 +141,28 @@ export function createClosureService(options: ClosureServiceOptions): Express {
             .json({ error: { code: result.error.code } });
         }
         const event = result.value;
-        const isNew = await events.markIfNew(provider, event.eventId);
+        // A 503 makes the provider deliver again (Solaris retries anything but 2xx, 410 and 422 for
+        // up to 5 days, providers/solaris.md section 8; EP publishes no retry policy, section 7).
+        const retryLater = (what: string, reason: string) => {
+          log(what, { provider, eventId: event.eventId, reason });
+          response.status(503).json({ error: { code: 'STORE_UNAVAILABLE' } });
+        };
+        // The bulk run first, every time (it de-duplicates by eventId itself): the service marks an
+        // event seen only once the run has it, so a redelivery completes whichever write failed.
+        if (options.bulk) {
+          const fed = await options.bulk.feedEvent(event);
+          if (fed.isErr())
+            return retryLater('could not feed a webhook event to the bulk run', fed.error.message);
+        }
+        let isNew: boolean;
+        try {
+          isNew = store.acceptEvent(event);
+        } catch (error) {
+          return retryLater('could not record a webhook event', String(error));
+        }
         // Acknowledge fast: providers retry anything that is not a quick 2xx.
         response.status(200).json({ received: true, duplicate: !isNew });
+        // The event id and closure record are on disk; onEvent runs once, after the answer.
         if (isNew && options.onEvent) {
           setImmediate(() => {
             Promise.resolve()

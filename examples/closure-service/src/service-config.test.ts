@@ -5,6 +5,10 @@ describe('readServiceConfig', () => {
   it('warns about every missing setting and what will fail', () => {
     const { warnings, port } = readServiceConfig({});
     expect(port).toBe(3000);
+    expect(readServiceConfig({})).toMatchObject({
+      databasePath: 'closure-service.db',
+      bulkStorePath: undefined,
+    });
     expect(warnings).toEqual([
       'SOLARIS_CLIENT_ID / SOLARIS_CLIENT_SECRET are not set: every Solaris call will fail',
       'UDARA360_CLIENT_ID / UDARA360_CLIENT_SECRET are not set: every Udara360 call will fail',
@@ -28,6 +32,12 @@ describe('readServiceConfig', () => {
     });
     expect(config.warnings).toEqual([]);
     expect(config.port).toBe(4100);
+    expect(
+      readServiceConfig({ SERVICE_DATABASE: '/var/lib/svc.db', BULK_STORE: 'run.sqlite' }),
+    ).toMatchObject({
+      databasePath: '/var/lib/svc.db',
+      bulkStorePath: 'run.sqlite',
+    });
     expect(config.solaris).toEqual({
       baseUrl: 'http://127.0.0.1:4010',
       authUrl: undefined,

@@ -39,6 +39,10 @@ export function readServiceConfig(env: Env) {
   return {
     port,
     warnings,
+    /** The service's own SQLite file: accepted webhook event ids and closure records. */
+    databasePath: env.SERVICE_DATABASE || 'closure-service.db',
+    /** The --store of a `closekit bulk run` to feed with verified webhook events, if any. */
+    bulkStorePath: env.BULK_STORE || undefined,
     solaris: {
       baseUrl: env.SOLARIS_BASE_URL || undefined,
       authUrl: env.SOLARIS_AUTH_URL || undefined,

@@ -33,7 +33,13 @@ const app = createClosureService({
   client,
   webhookProviders: ['solaris', 'embedded-payments'],
   onEvent: (event) =>
-    console.log('closure event', event.provider, event.type, event.accountId, event.closure?.state),
+    console.log(
+      'closure event',
+      event.provider,
+      event.type,
+      event.accountId,
+      event.closure?.state.unified ?? '',
+    ),
 });
 const server = app.listen(port, () => {
   const base = `http://localhost:${port}`;
