@@ -41,4 +41,8 @@ export {
   toReportRow,
 } from './run-model';
 export { openSqliteBulkEngine, type SqliteBulkEngineSettings } from './sqlite/sqlite-bulk-engine';
-export const VERSION = '0.1.0';
+
+/** Stamped in from package.json by the build (tsup.shared.ts); tests run the sources, which have none. */
+declare const __CLOSEKIT_VERSION__: string | undefined;
+export const VERSION: string =
+  typeof __CLOSEKIT_VERSION__ === 'string' ? __CLOSEKIT_VERSION__ : '0.0.0-source';
