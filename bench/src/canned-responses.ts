@@ -73,6 +73,18 @@ export const CANNED = {
         },
       ],
     },
+    // The balances Udara360's adapter reads before an irreversible close (pre-flight, default on).
+    balance: {
+      status: true,
+      message: 'Successful',
+      data: {
+        accountNumber: '1100012345',
+        ledgerBalance: 0,
+        availableBalance: 0,
+        withdrawableBalance: 0,
+        lienAmount: 0,
+      },
+    },
     close: {
       status: true,
       message: 'Account closed successfully',
@@ -105,5 +117,6 @@ export const PATHS = {
   epBalances: `/embedded/v1/accounts/${CANNED.embeddedPayments.accountId}/balances`,
   udaraAuth: '/api/auth/v1/authenticate',
   udaraSearch: '/api/account/v1/SearchAccount',
+  udaraBalance: '/api/account/v1/getbyaccountnumber',
   udaraClose: '/api/postings/v1/closeaccount',
 } as const;

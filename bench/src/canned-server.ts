@@ -20,6 +20,7 @@ const routes = new Map<string, Canned>([
   [`POST ${PATHS.epAccount}`, json(202, CANNED.embeddedPayments.close)],
   [`POST ${PATHS.udaraAuth}`, json(200, CANNED.udara360.token)],
   [`GET ${PATHS.udaraSearch}`, json(200, CANNED.udara360.search)],
+  [`GET ${PATHS.udaraBalance}`, json(200, CANNED.udara360.balance)],
   [`POST ${PATHS.udaraClose}`, json(200, CANNED.udara360.close)],
 ]);
 const notFound = json(404, { error: 'not found' });

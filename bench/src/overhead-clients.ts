@@ -86,6 +86,7 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
   const udaraCloseUrl = `${url}${PATHS.udaraClose}`;
   const udaraAccount = CANNED.udara360.accountNumber;
   const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
+  const udaraBalanceUrl = `${url}${PATHS.udaraBalance}?AccountNumber=${udaraAccount}`;
 
   const solarisClose: Operation = async () => {
     const { status, body } = await exchange(solarisAcrUrl, {
@@ -147,6 +148,15 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
     const records = search.data as { accountNumber: string; accountStatus: number }[];
     const record = records.find((candidate) => candidate.accountNumber === udaraAccount);
     if (record?.accountStatus !== 1) return 'not open';
+    // Like the adapter: closing is irreversible there, so the balances are read first.
+    const balance = (
+      await exchange(udaraBalanceUrl, {
+        headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
+      })
+    ).body;
+    const amounts = balance.data as Record<string, number>;
+    const funded = ['ledgerBalance', 'availableBalance', 'lienAmount'].some((field) => amounts[field] !== 0);
+    if (funded) return 'funded';
     return udaraClose(0);
   };
 
