@@ -1,5 +1,5 @@
 /**
- * Bulk closures through the BullMQ/Redis engine with two worker processes (issue 13). A throw-away
+ * Bulk closures through the BullMQ/Redis engine with two worker processes. A throw-away
  * redis-server (AOF on, noeviction), the three simulators in their own process, the accounts
  * imported by this process, then two `closekit bulk worker`-equivalent processes work the run
  * until every account has its closure requested (`--until submitted`). Reports the time, the

@@ -1,5 +1,5 @@
 /**
- * Bulk closures through the SQLite engine of @closekit/bulk (issue 13), against the three
+ * Bulk closures through the SQLite engine of @closekit/bulk, against the three
  * simulators in their own process (simulators-child.ts):
  * - rate: requests each provider saw per second against the configured `--rate` limit
  *   (target at least 95%), and the 429s the limiter saw (the simulators enforce no limit of

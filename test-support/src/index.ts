@@ -4,7 +4,7 @@ import { assertValidClosureError, type ScriptedReply, settleResult } from '@clos
 import fc from 'fast-check';
 
 /*
- * What the adapters' property tests share (issue 7). Test code only: this package is private and
+ * What the adapters' property tests share. Test code only: this package is private and
  * no published package depends on it.
  */
 

@@ -98,7 +98,7 @@ describe('closeAccount: the exact requests', () => {
     expect(post?.headers.token).toBeUndefined();
     expect(result._unsafeUnwrap()).toEqual({
       provider: 'embedded-payments',
-      // One handle on every path (issue 11): the account id sent, which getClosure reads; was the 202 body's id.
+      // One handle on every path: the account id sent, which getClosure reads; was the 202 body's id.
       closureId: ID,
       accountId: ID,
       state: { unified: 'PENDING', raw: 'PENDING_CLOSE' },
@@ -268,7 +268,7 @@ describe('closeAccount: pre-flight refusals send no close', () => {
   });
 
   it('answers a CLOSED account with Ok, CLOSED, created false, sending nothing', async () => {
-    // Issue 11 "already closed" (was: ALREADY_CLOSED with the closure attached).
+    // Already closed (was: ALREADY_CLOSED with the closure attached).
     const closure = (await refusedWith({ ...accountV1ClosedProbate, id: ID }, null))._unsafeUnwrap();
     expect(closure).toMatchObject({
       closureId: ID,
@@ -480,7 +480,7 @@ describe('closeAccount: refusals from J.P. Morgan', () => {
     const error = (
       await adapterFor({ preflight: false }).closeAccount({ accountId: ID, reason: 'OTHER' })
     )._unsafeUnwrapErr();
-    // Messages are not code fields (issue 11): the code comes from the read-back's category, and
+    // Messages are not code fields: the code comes from the read-back's category, and
     // providerCode stays what the code fields said.
     expect(error).toMatchObject({
       code: 'OPERATION_NOT_SUPPORTED',
@@ -695,7 +695,7 @@ describe('reasons and settings', () => {
   });
 });
 
-describe('closeAccount: shared semantics (issue 11)', () => {
+describe('closeAccount: shared semantics', () => {
   const badRequest = { title: 'Bad Request', httpStatus: 400, error: 'BAD_REQUEST', traceId: 'trace-400' };
 
   it('reports a 400 that still moved the account to PENDING_CLOSE as a closure, never INVALID_REQUEST', async () => {

@@ -19,7 +19,7 @@ const response = (status: number, body: unknown, requestId: string | null = null
 
 describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
   it('ends with a catch-all row, so every answer maps', () => {
-    // ErrorRule shape (issue 12): a catch-all row sets neither status nor providerCode.
+    // ErrorRule shape: a catch-all row sets neither status nor providerCode.
     expect(EMBEDDED_PAYMENTS_ERROR_TABLE.at(-1)).toEqual({
       code: 'PROVIDER_ERROR',
       source: expect.any(String),
@@ -60,7 +60,7 @@ describe('EMBEDDED_PAYMENTS_ERROR_TABLE', () => {
   });
 
   it('never takes a business code from a message, nor from any field of a 5xx, 401 or 429', () => {
-    // Issue 11: business codes count only from the code fields of a 4xx; status before text.
+    // business codes count only from the code fields of a 4xx; status before text.
     const cases: [number, unknown, string][] = [
       [
         400,

@@ -24,7 +24,7 @@ describe('pre-flight decisions', () => {
   });
 
   it('returns CLOSED and PENDING_CLOSE as existing (whatever the category), refuses other states', () => {
-    // Issue 11 "already closed": a CLOSED account is Ok (created false), no longer ALREADY_CLOSED.
+    // Already closed: a CLOSED account is Ok (created false), no longer ALREADY_CLOSED.
     expect(decideFromAccount(account({ state: 'CLOSED' }))).toEqual({ kind: 'existing' });
     expect(decideFromAccount(account({ state: 'CLOSED', category: 'DDA' }))).toEqual({ kind: 'existing' });
     expect(decideFromAccount(account({ state: 'PENDING_CLOSE' }))).toEqual({ kind: 'existing' });

@@ -302,7 +302,7 @@ describe('signed notifications (OAuth format)', () => {
   });
 });
 
-describe('resourceType decides what a notification is about (issue 11)', () => {
+describe('resourceType decides what a notification is about', () => {
   it('never turns a notification about another resource into an account closure event', async () => {
     const adapter = adapterFor({ webhookCredentials: [TOKEN] });
     // A transaction whose own fields look like a closed account: resourceType says it is not one.

@@ -24,7 +24,7 @@ import {
 import { translateEmbeddedPaymentsError } from './embedded-payments-error';
 
 /*
- * Property-based tests (issue 7): whatever J.P. Morgan (or a gateway) answers, every adapter method
+ * Property-based tests: whatever J.P. Morgan (or a gateway) answers, every adapter method
  * resolves to a Result with a known code, and a close is never sent twice for one call unless a
  * read-back proved the account still OPEN (Accounts take no idempotency key, provider notes §7).
  */

@@ -17,7 +17,7 @@ import { createEmbeddedPaymentsAdapter } from './embedded-payments-adapter';
 import type { EmbeddedPaymentsAdapterSettings } from './embedded-payments-settings';
 
 /*
- * Security (issue 7): notification credentials never leak from any failure, notifications resist
+ * Security: notification credentials never leak from any failure, notifications resist
  * tampering and replays de-duplicate, and settings refuse plain http and list every problem at once.
  * Embedded Payments authenticates API calls with mTLS inside the injected fetch, so the only
  * secrets closekit holds are the webhook credentials.

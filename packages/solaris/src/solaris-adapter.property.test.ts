@@ -16,7 +16,7 @@ import { readSolarisErrors, translateSolarisError } from './solaris-error';
 import { signSolarisWebhook } from './solaris-webhook';
 
 /*
- * Property-based tests (issue 7): whatever Solaris (or something pretending to be it) answers,
+ * Property-based tests: whatever Solaris (or something pretending to be it) answers,
  * every adapter method resolves to a Result with a known error code, never throws or rejects, and
  * a closeAccount call never creates a second ACR unless a read-back proved the first was not made.
  */

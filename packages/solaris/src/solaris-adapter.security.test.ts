@@ -17,7 +17,7 @@ import type { SolarisAdapterSettings } from './solaris-settings';
 import { signSolarisWebhook } from './solaris-webhook';
 
 /*
- * Security (issue 7): secrets never leak from any failure, webhooks resist tampering, and
+ * Security: secrets never leak from any failure, webhooks resist tampering, and
  * settings refuse credentials over plain http and list every problem at once.
  */
 

@@ -27,7 +27,7 @@ import {
 import { translateUdara360HttpError, translateUdara360StatusCode } from './udara360-error';
 
 /*
- * Property-based tests (issue 7): whatever Udara360 answers, every adapter method resolves to a
+ * Property-based tests: whatever Udara360 answers, every adapter method resolves to a
  * Result with a known error code, never throws, every closeaccount attempt of one call carries the
  * key's reference prefix with fresh references, and a second closeaccount is only sent after a read-back.
  */

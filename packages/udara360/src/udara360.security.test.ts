@@ -17,7 +17,7 @@ import { createUdara360Adapter } from './udara360-adapter';
 import type { Udara360AdapterSettings } from './udara360-settings';
 
 /*
- * Security (issue 7): no client secret or token leaks from any failure Udara360 (or a gateway in
+ * Security: no client secret or token leaks from any failure Udara360 (or a gateway in
  * front of it) can produce; credentials only over https or to loopback; every bad setting at once.
  */
 

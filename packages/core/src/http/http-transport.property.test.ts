@@ -8,7 +8,7 @@ import { createScriptedFetch, type ScriptedReply } from '../testing/scripted-fet
 import { createHttpTransport, type HttpErrorResponse, type HttpRequestSpec } from './http-transport';
 
 /*
- * Property-based tests (issue 7, "Fault and attack suite"): whatever a provider answers (any
+ * Property-based tests: whatever a provider answers (any
  * status, any headers, any bytes, any JSON), the transport resolves to a Result carrying a
  * ClosureError with a known code, never throws, and never repeats more than it is allowed to.
  */

@@ -11,7 +11,7 @@ import { createHttpTransport, type HttpErrorResponse, type HttpRequestSpec } fro
 import { credentialUrlProblem } from './secure-url';
 
 /*
- * Secrets and configuration (issue 7): whatever a provider echoes back, no known secret reaches an
+ * Secrets and configuration: whatever a provider echoes back, no known secret reaches an
  * error (message, String(), JSON.stringify, details), a hook payload or a returned value; and
  * credentials only travel over https or to loopback hosts.
  */

@@ -38,7 +38,7 @@ export const commonAdapterSettingsSchema = z.object({
     .optional(),
 });
 
-/** The TypeScript shape of the common settings (documented in docs/adapters.md). */
+/** The TypeScript shape of the common settings (documented in docs/writing-an-adapter.md). */
 export interface CommonAdapterSettings {
   /** Provider API base; defaults to the provider's sandbox. */
   baseUrl?: string;

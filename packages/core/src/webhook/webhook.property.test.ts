@@ -7,7 +7,7 @@ import { hmacSha256Hex, matchesAnyCredential, timingSafeEqualStrings, verifyHmac
 import { checkWebhookSize, parseWebhookJson } from './webhook-body';
 import { getHeader } from './webhook-headers';
 
-/* Property-based tests of the webhook building blocks every adapter verifies with (issue 7). */
+/* Property-based tests of the webhook building blocks every adapter verifies with. */
 
 const codes = new Set<string>(CLOSURE_ERROR_CODES);
 const rawBody = fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 512 }));

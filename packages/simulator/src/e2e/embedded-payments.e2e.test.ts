@@ -97,7 +97,7 @@ describe.each([
     )._unsafeUnwrap();
     expect(again).toMatchObject({ state: { unified: 'PENDING' }, created: false, blockers: [] });
     sim.control.service('ep0001');
-    // Issue 11 "already closed": Ok, CLOSED, created false (was ALREADY_CLOSED with the closure attached).
+    // Already closed: Ok, CLOSED, created false (was ALREADY_CLOSED with the closure attached).
     const closed = (
       await adapter.closeAccount({ accountId: 'ep0001', reason: 'CUSTOMER_REQUEST' })
     )._unsafeUnwrap();
@@ -182,7 +182,7 @@ describe.each([
       (await withPreflight.closeAccount({ accountId, reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrapErr().code,
       (await without.closeAccount({ accountId, reason: 'CUSTOMER_REQUEST' }))._unsafeUnwrapErr().code,
     ];
-    // Already closed is Ok, CLOSED, created false on both paths (issue 11; was ALREADY_CLOSED twice).
+    // Already closed is Ok, CLOSED, created false on both paths (was ALREADY_CLOSED twice).
     for (const adapter of [withPreflight, without]) {
       const closed = (
         await adapter.closeAccount({ accountId: 'closed01', reason: 'CUSTOMER_REQUEST' })
