@@ -1,4 +1,5 @@
-/** Prints rows as an aligned plain-text table (numbers right-aligned, text left-aligned). */
+/** Prints rows with the CLI's table renderer (numbers right-aligned), bench's own number format. */
+import { renderTable } from '@closekit/cli';
 
 export type Cell = string | number | boolean | null;
 
@@ -19,22 +20,9 @@ export function printTable(
   columns: readonly string[],
   rows: readonly (readonly Cell[])[],
 ): void {
-  const text = rows.map((row) => row.map(formatCell));
-  const widths = columns.map((column, index) =>
-    Math.max(column.length, ...text.map((row) => (row[index] ?? '').length)),
+  const records = rows.map((row) =>
+    Object.fromEntries(columns.map((column, index) => [column, row[index] ?? null])),
   );
-  const numeric = columns.map((_, index) =>
-    rows.every((row) => typeof row[index] === 'number' || row[index] === null),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, index) =>
-        numeric[index] ? cell.padStart(widths[index] ?? 0) : cell.padEnd(widths[index] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
   console.log(`\n${title}`);
-  console.log(line(columns));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of text) console.log(line(row));
+  console.log(renderTable(records, columns, (value) => formatCell(value ?? null)));
 }

@@ -17,5 +17,5 @@ export {
   PROVIDERS,
   type ProviderName,
 } from './provider-config';
-export { renderTable, type TableRow } from './render-table';
+export { renderTable, type TableCell, type TableRow } from './render-table';
 export { CLI_VERSION as VERSION } from './version';

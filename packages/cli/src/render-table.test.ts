@@ -18,4 +18,23 @@ describe('renderTable', () => {
     );
     expect(renderTable([])).toBe('(none)');
   });
+
+  it('right-aligns columns of numbers and formats values as asked', () => {
+    const rows = [
+      { case: 'solaris', ratio: 97.25 },
+      { case: 'embedded-payments', ratio: 101 },
+    ];
+    expect(
+      renderTable(rows, ['case', 'ratio'], (value) =>
+        typeof value === 'number' ? value.toFixed(1) : String(value),
+      ),
+    ).toBe(
+      [
+        'case               ratio',
+        '-----------------  -----',
+        'solaris             97.3',
+        'embedded-payments  101.0',
+      ].join('\n'),
+    );
+  });
 });
