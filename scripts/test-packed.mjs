@@ -191,10 +191,13 @@ import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { startSimulators } from '@closekit/simulator';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { EXIT_CODES, renderTable } from '@closekit/cli';`).replace(
-      'const states = {};',
-      'const states: Record<string, ClosureState> = {};',
-    )}
+import { EXIT_CODES, renderTable } from '@closekit/cli';`)
+      .replace('const states = {};', 'const states: Record<string, ClosureState> = {};')
+      // The client knows its providers' names: a plain string is not one of them.
+      .replace(
+        'of Object.entries(accounts))',
+        'of Object.entries(accounts) as [keyof typeof accounts, string][])',
+      )}
 const fake = createFakeClosureAdapter();
 const unknownOutcome: ClosureError['code'] = 'OUTCOME_UNKNOWN';
 export const used = [fake.provider, unknownOutcome, EXIT_CODES.OUTCOME_UNKNOWN, renderTable([])];
