@@ -125,8 +125,9 @@ function cases(url: string): Case[] {
     },
     {
       name: 'udara360',
-      requests: 'GET+POST',
-      requestsPerOp: 2,
+      // status read, balance read (closing there is irreversible), close
+      requests: 'GET+GET+POST',
+      requestsPerOp: 3,
       adapter: createUdara360Adapter({ ...common, ...credentials, baseUrl: url }),
       accountId: CANNED.udara360.accountNumber,
       handWritten: (clients) => clients.udaraReadThenClose,
