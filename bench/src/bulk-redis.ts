@@ -17,7 +17,8 @@ import {
 } from '../../packages/bulk/src/redis/testing/simulator-providers';
 import { spawnRedisWorker } from '../../packages/bulk/src/redis/testing/spawn-redis-worker';
 import { startRedisServer } from '../../packages/bulk/src/redis/testing/start-redis-server';
-import { type ChildMessage, startChild } from './child-process';
+import { startChild } from './child-process';
+import type { CountersReply, SimulatorsReady } from './simulators-messages';
 import { round } from './stats';
 import { printTable } from './table';
 
@@ -41,19 +42,6 @@ export const DEFAULT_BULK_REDIS_SETTINGS: BulkRedisSettings = {
   workers: 2,
   concurrency: 16,
 };
-
-interface SimulatorsReady extends ChildMessage {
-  type: 'ready';
-  solaris: { url: string; tokenUrl: string; clientId: string; clientSecret: string };
-  embeddedPayments: { v1BaseUrl: string };
-  udara360: { url: string; clientId: string; clientSecret: string };
-}
-
-interface CountersReply {
-  solaris: SimulatorCounters;
-  embeddedPayments: SimulatorCounters;
-  udara360: SimulatorCounters;
-}
 
 export interface BulkRedisProviderFigures {
   provider: string;

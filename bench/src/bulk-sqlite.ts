@@ -21,24 +21,12 @@ import {
   type SqliteBulkEngineSettings,
 } from '@closekit/bulk';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
-import type { SimulatorCounters } from '@closekit/simulator';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
 import { type ChildMessage, startChild } from './child-process';
+import type { CountersReply, SimulatorsReady } from './simulators-messages';
 import { mib, round } from './stats';
 import { printTable } from './table';
-
-interface SimulatorsReady extends ChildMessage {
-  type: 'ready';
-  solaris: { url: string; tokenUrl: string; clientId: string; clientSecret: string };
-  embeddedPayments: { v1BaseUrl: string };
-  udara360: { url: string; clientId: string; clientSecret: string };
-}
-interface CountersReply {
-  solaris: SimulatorCounters;
-  embeddedPayments: SimulatorCounters;
-  udara360: SimulatorCounters;
-}
 
 const NAMES = ['solaris', 'embedded-payments', 'udara360'] as const;
 type Name = (typeof NAMES)[number];

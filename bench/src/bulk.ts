@@ -8,11 +8,11 @@
  */
 import { createClosureClient } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
-import type { SimulatorCounters } from '@closekit/simulator';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { type ChildMessage, startChild } from './child-process';
+import { startChild } from './child-process';
 import { collectGarbage, runCount, startRssSampler } from './load';
+import type { CountersReply as SimulatorCountersReply, SimulatorsReady } from './simulators-messages';
 import { mib, percentile, round } from './stats';
 import { printTable } from './table';
 
@@ -31,17 +31,7 @@ export const DEFAULT_BULK_SETTINGS: BulkSettings = {
   settleMs: 31_000,
 };
 
-interface SimulatorsReady extends ChildMessage {
-  type: 'ready';
-  solaris: { url: string; tokenUrl: string; clientId: string; clientSecret: string };
-  embeddedPayments: { v1BaseUrl: string };
-  udara360: { url: string; clientId: string; clientSecret: string };
-}
-
-interface CountersReply {
-  solaris: SimulatorCounters;
-  embeddedPayments: SimulatorCounters;
-  udara360: SimulatorCounters;
+interface CountersReply extends SimulatorCountersReply {
   cpu: NodeJS.CpuUsage;
   rss: number;
 }
