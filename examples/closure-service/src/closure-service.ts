@@ -201,3 +201,14 @@ export function createClosureService(options: ClosureServiceOptions): Express {
 
   return app;
 }
+
+/** The start scripts' `onEvent`: one line per new, verified closure event. */
+export function logClosureEvent(event: ClosureEvent): void {
+  console.log(
+    'closure event',
+    event.provider,
+    event.type,
+    event.accountId,
+    event.closure?.state.unified ?? '',
+  );
+}

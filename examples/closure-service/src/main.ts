@@ -7,7 +7,7 @@ import { createClosureClient } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { createClosureService } from './closure-service';
+import { createClosureService, logClosureEvent } from './closure-service';
 import { readServiceConfig } from './service-config';
 import { openServiceStore } from './service-store';
 
@@ -39,14 +39,7 @@ const app = createClosureService({
   store,
   bulk,
   webhookProviders: ['solaris', 'embedded-payments'],
-  onEvent: (event) =>
-    console.log(
-      'closure event',
-      event.provider,
-      event.type,
-      event.accountId,
-      event.closure?.state.unified ?? '',
-    ),
+  onEvent: logClosureEvent,
 });
 const server = app.listen(config.port, () => {
   console.log(`closure service listening on http://localhost:${config.port}`);

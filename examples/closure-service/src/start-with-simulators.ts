@@ -7,7 +7,7 @@ import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { startSimulators } from '@closekit/simulator';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { createClosureService } from './closure-service';
+import { createClosureService, logClosureEvent } from './closure-service';
 
 const port = Number(process.env.PORT ?? 3000);
 const sims = await startSimulators({ seed: 1 });
@@ -32,14 +32,7 @@ const client = createClosureClient({
 const app = createClosureService({
   client,
   webhookProviders: ['solaris', 'embedded-payments'],
-  onEvent: (event) =>
-    console.log(
-      'closure event',
-      event.provider,
-      event.type,
-      event.accountId,
-      event.closure?.state.unified ?? '',
-    ),
+  onEvent: logClosureEvent,
 });
 const server = app.listen(port, () => {
   const base = `http://localhost:${port}`;
