@@ -16,7 +16,7 @@ import type { ClosureAdapter } from '@closekit/core';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { createSolarisAdapter } from '@closekit/solaris';
 import { createUdara360Adapter } from '@closekit/udara360';
-import { CANNED, PATHS } from './canned-responses';
+import { CANNED, PATHS, udaraAccountNumber } from './canned-responses';
 import { startChild } from './child-process';
 import { type Operation, runForDuration } from './load';
 import { clientsByKind, type HandWritten, MAX_RETRIES, rawToken, TIMEOUT_MS } from './overhead-clients';
@@ -85,7 +85,8 @@ interface Case {
   requests: string;
   requestsPerOp: number;
   adapter: ClosureAdapter;
-  accountId: string;
+  /** The account operation `index` closes. */
+  accountId: (index: number) => string;
   handWritten: (clients: HandWritten) => Operation;
 }
 
@@ -104,7 +105,7 @@ function cases(url: string): Case[] {
         baseUrl: url,
         authUrl: `${url}${PATHS.solarisToken}`,
       }),
-      accountId: CANNED.solaris.accountId,
+      accountId: () => CANNED.solaris.accountId,
       handWritten: (clients) => clients.solarisClose,
     },
     {
@@ -112,7 +113,7 @@ function cases(url: string): Case[] {
       requests: 'POST',
       requestsPerOp: 1,
       adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl, preflight: false }),
-      accountId: CANNED.embeddedPayments.accountId,
+      accountId: () => CANNED.embeddedPayments.accountId,
       handWritten: (clients) => clients.epClose,
     },
     {
@@ -120,7 +121,7 @@ function cases(url: string): Case[] {
       requests: 'GET+GET+POST',
       requestsPerOp: 3,
       adapter: createEmbeddedPaymentsAdapter({ ...common, baseUrl: epBaseUrl }),
-      accountId: CANNED.embeddedPayments.accountId,
+      accountId: () => CANNED.embeddedPayments.accountId,
       handWritten: (clients) => clients.epPreflightThenClose,
     },
     {
@@ -129,7 +130,8 @@ function cases(url: string): Case[] {
       requests: 'GET+GET+POST',
       requestsPerOp: 3,
       adapter: createUdara360Adapter({ ...common, ...credentials, baseUrl: url }),
-      accountId: CANNED.udara360.accountNumber,
+      // Its closes of one account run one at a time: each operation closes another account.
+      accountId: udaraAccountNumber,
       handWritten: (clients) => clients.udaraReadThenClose,
     },
   ];
@@ -157,9 +159,9 @@ function subjects(
     kinds.map((kind): Subject => {
       const run: Operation =
         kind === 'adapter'
-          ? async () => {
+          ? async (index) => {
               const result = await entry.adapter.closeAccount({
-                accountId: entry.accountId,
+                accountId: entry.accountId(index),
                 reason: 'CUSTOMER_REQUEST',
               });
               return result.isOk() ? null : result.error.code;

@@ -1,7 +1,10 @@
 /**
  * The success bodies the canned-response server answers, one per provider request, shaped like
- * the adapters' own test fixtures (packages/<provider>/src/__fixtures__). Every request is for
- * the same account, so every body can be prepared once.
+ * the adapters' own test fixtures (packages/<provider>/src/__fixtures__). Solaris and Embedded
+ * Payments requests are all for one account, so their bodies are prepared once. Udara360's adapter
+ * closes one account at a time (a second close of the same account waits for the first), so its
+ * benchmark closes a different account on every operation and the server answers its reads for
+ * the account asked about (`udaraAccountNumber`, canned-server.ts).
  */
 export const CANNED = {
   solaris: {
@@ -120,3 +123,8 @@ export const PATHS = {
   udaraBalance: '/api/account/v1/getbyaccountnumber',
   udaraClose: '/api/postings/v1/closeaccount',
 } as const;
+
+/** The Udara360 account closed by operation `index`: a different ten-digit account each time. */
+export function udaraAccountNumber(index: number): string {
+  return String(1_100_000_000 + (index % 900_000_000));
+}

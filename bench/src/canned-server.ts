@@ -12,15 +12,30 @@ const json = (status: number, value: unknown): Canned => ({
   body: Buffer.from(JSON.stringify(value)),
 });
 
-const routes = new Map<string, Canned>([
+/** The account a Udara360 read asks about (the two read endpoints spell the parameter differently). */
+const udaraAccountOf = (query: URLSearchParams) =>
+  query.get('accountNumber') ?? query.get('AccountNumber') ?? CANNED.udara360.accountNumber;
+
+/** Udara360's reads answer for the account in the query, so that a run can close many accounts. */
+const udaraSearch = (query: URLSearchParams): Canned => {
+  const accountNumber = udaraAccountOf(query);
+  const { search } = CANNED.udara360;
+  return json(200, { ...search, data: search.data.map((record) => ({ ...record, accountNumber })) });
+};
+const udaraBalance = (query: URLSearchParams): Canned => {
+  const { balance } = CANNED.udara360;
+  return json(200, { ...balance, data: { ...balance.data, accountNumber: udaraAccountOf(query) } });
+};
+
+const routes = new Map<string, Canned | ((query: URLSearchParams) => Canned)>([
   [`POST ${PATHS.solarisToken}`, json(200, CANNED.solaris.token)],
   [`POST ${PATHS.solarisAcr}`, json(201, CANNED.solaris.acr)],
   [`GET ${PATHS.epAccount}`, json(200, CANNED.embeddedPayments.account)],
   [`GET ${PATHS.epBalances}`, json(200, CANNED.embeddedPayments.balances)],
   [`POST ${PATHS.epAccount}`, json(202, CANNED.embeddedPayments.close)],
   [`POST ${PATHS.udaraAuth}`, json(200, CANNED.udara360.token)],
-  [`GET ${PATHS.udaraSearch}`, json(200, CANNED.udara360.search)],
-  [`GET ${PATHS.udaraBalance}`, json(200, CANNED.udara360.balance)],
+  [`GET ${PATHS.udaraSearch}`, udaraSearch],
+  [`GET ${PATHS.udaraBalance}`, udaraBalance],
   [`POST ${PATHS.udaraClose}`, json(200, CANNED.udara360.close)],
 ]);
 const notFound = json(404, { error: 'not found' });
@@ -28,12 +43,13 @@ const notFound = json(404, { error: 'not found' });
 const counts = new Map<string, number>();
 
 function handle(request: IncomingMessage, response: ServerResponse): void {
-  const path = (request.url ?? '/').split('?')[0];
+  const [path, query] = (request.url ?? '/').split('?');
   const key = `${request.method} ${path}`;
   // Read the whole request body before answering, as a real server would.
   request.resume();
   request.on('end', () => {
-    const canned = routes.get(key) ?? notFound;
+    const route = routes.get(key) ?? notFound;
+    const canned = typeof route === 'function' ? route(new URLSearchParams(query)) : route;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     response.writeHead(canned.status, {
       'content-type': 'application/json',

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import ky, { HTTPError, type KyInstance } from 'ky';
-import { CANNED, PATHS, WIRE_REASONS } from './canned-responses';
+import { CANNED, PATHS, udaraAccountNumber, WIRE_REASONS } from './canned-responses';
 import type { Operation } from './load';
 
 /** Every client here gets the adapters' defaults, written out so that all of them share them. */
@@ -84,9 +84,9 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
   const epAccountUrl = `${url}${PATHS.epAccount}`;
   const epBalancesUrl = `${url}${PATHS.epBalances}`;
   const udaraCloseUrl = `${url}${PATHS.udaraClose}`;
-  const udaraAccount = CANNED.udara360.accountNumber;
-  const udaraSearchUrl = `${url}${PATHS.udaraSearch}?accountNumber=${udaraAccount}&PageNumber=1&PageSize=10`;
-  const udaraBalanceUrl = `${url}${PATHS.udaraBalance}?AccountNumber=${udaraAccount}`;
+  const udaraSearchUrl = (account: string) =>
+    `${url}${PATHS.udaraSearch}?accountNumber=${account}&PageNumber=1&PageSize=10`;
+  const udaraBalanceUrl = (account: string) => `${url}${PATHS.udaraBalance}?AccountNumber=${account}`;
 
   const solarisClose: Operation = async () => {
     const { status, body } = await exchange(solarisAcrUrl, {
@@ -120,7 +120,7 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
     return epClose(0);
   };
 
-  const udaraClose: Operation = async () => {
+  const udaraClose = async (udaraAccount: string): Promise<string | null> => {
     const { body } = await exchange(udaraCloseUrl, {
       method: 'POST',
       headers: {
@@ -139,9 +139,11 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
     return body.status === true && data?.statusCode === '00' ? null : `statusCode ${data?.statusCode}`;
   };
 
-  const udaraReadThenClose: Operation = async () => {
+  // A different account on every operation, as the adapter's benchmark closes (canned-responses.ts).
+  const udaraReadThenClose: Operation = async (index) => {
+    const udaraAccount = udaraAccountNumber(index);
     const search = (
-      await exchange(udaraSearchUrl, {
+      await exchange(udaraSearchUrl(udaraAccount), {
         headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
       })
     ).body;
@@ -150,14 +152,14 @@ function handWrittenClients(url: string, tokens: { solaris: string; udara: strin
     if (record?.accountStatus !== 1) return 'not open';
     // Like the adapter: closing is irreversible there, so the balances are read first.
     const balance = (
-      await exchange(udaraBalanceUrl, {
+      await exchange(udaraBalanceUrl(udaraAccount), {
         headers: { accept: 'application/json', authorization: `Bearer ${tokens.udara}` },
       })
     ).body;
     const amounts = balance.data as Record<string, number>;
     const funded = ['ledgerBalance', 'availableBalance', 'lienAmount'].some((field) => amounts[field] !== 0);
     if (funded) return 'funded';
-    return udaraClose(0);
+    return udaraClose(udaraAccount);
   };
 
   return { solarisClose, epPreflightThenClose, epClose, udaraReadThenClose };

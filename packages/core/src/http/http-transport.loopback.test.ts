@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errAsync, okAsync } from 'neverthrow';
@@ -209,6 +210,23 @@ describe('transport against a loopback server', () => {
       details: { aborted: true },
     });
     expect(received).toHaveLength(1);
+  });
+
+  it('leaves nothing attached to a long-lived caller signal (a bulk run passes one to every call)', async () => {
+    const run = new AbortController();
+    const instance = transport().instance;
+    for (let call = 0; call < 50; call++) {
+      expect((await instance.send(spec(), { signal: run.signal })).isOk()).toBe(true);
+    }
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+    // What AbortSignal.any would leave behind, and Node 20 never drops (nodejs/node#55351).
+    const dependants = Object.getOwnPropertySymbols(run.signal).find(
+      (symbol) => symbol.description === 'kDependantSignals',
+    );
+    const attached = dependants
+      ? (run.signal as unknown as Record<symbol, Set<unknown>>)[dependants]
+      : undefined;
+    expect(attached?.size ?? 0).toBe(0);
   });
 
   it('sends nothing when the signal is already aborted', async () => {

@@ -135,12 +135,18 @@ export function createHttpTransport(
     // Built and signed before the timer starts: the timeout covers the exchange only.
     const outgoing = await buildRequest(provider, spec, info.url, headers);
     if (outgoing.isErr()) return { kind: 'final', error: outgoing.error };
-    const timeout = new AbortController();
-    // Cleared as soon as the attempt ends (AbortSignal.timeout would live for the whole timeout).
+    // One signal per attempt, aborted by its timer or by the caller. Cleared as soon as the attempt
+    // ends: AbortSignal.timeout would live for the whole timeout, and AbortSignal.any would leave
+    // each attempt's signal attached to a long-lived caller signal (Node 20 never drops them:
+    // nodejs/node#55351), so a bulk run's memory would grow with every request.
+    const exchange = new AbortController();
     const timer = setTimeout(
-      () => timeout.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+      () => exchange.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
       timeoutMs,
     );
+    const onCallerAbort = () => exchange.abort(signal?.reason);
+    if (signal?.aborted) onCallerAbort();
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
     const started = performance.now();
     let status: number | null = null;
     let outcome: AttemptOutcome<T>;
@@ -150,7 +156,7 @@ export function createHttpTransport(
         method: outgoing.value.method,
         headers: outgoing.value.headers,
         body: outgoing.value.body,
-        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+        signal: exchange.signal,
         redirect: 'manual',
       });
       status = response.status;
@@ -161,12 +167,13 @@ export function createHttpTransport(
         cause,
         status,
         callerAborted: signal?.aborted === true,
-        timedOut: timeout.signal.aborted,
+        timedOut: exchange.signal.aborted && signal?.aborted !== true,
         timeoutMs,
       };
       outcome = classifyInterruption(spec, interruption, classifyContext);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
     }
     callHook(hooks?.onResponse, () => ({
       ...requestEvent(spec, info),

@@ -25,6 +25,17 @@ describe('redaction', () => {
     expect(input.access_token).toBe('tok');
   });
 
+  it('follows a rotating secret: a new token is redacted from its first use', () => {
+    const tokens = ['first-access-token'];
+    const rotating = createRedactor(() => tokens);
+    expect(rotating.text('first-access-token')).toBe(REDACTED);
+    tokens.push('second-access-token');
+    expect(rotating.text('first-access-token second-access-token')).toBe(`${REDACTED} ${REDACTED}`);
+    expect(rotating.value({ echoed: 'second-access-token' })).toEqual({ echoed: REDACTED });
+    tokens.shift();
+    expect(rotating.text('first-access-token second-access-token')).toBe(`first-access-token ${REDACTED}`);
+  });
+
   it('survives circular values', () => {
     const node: Record<string, unknown> = { name: 'n' };
     node.self = node;

@@ -29,12 +29,19 @@ export function isSensitiveHeader(name: string): boolean {
  * Very short "secrets" are ignored so that redaction cannot shred ordinary text.
  */
 export function createRedactor(secrets: () => readonly (string | null | undefined)[] = () => []): Redactor {
-  // Every form of every secret, longest first, read on each use: tokens rotate.
-  const forms = (): string[] => {
-    const usable = secrets().filter(
-      (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
-    );
-    return [...new Set(usable.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  // Every form of every secret, longest first. The list is read on each use (tokens rotate); the
+  // forms are worked out again only when it changed.
+  let formsOf: { secrets: readonly unknown[]; forms: readonly string[] } = { secrets: [], forms: [] };
+  const forms = (): readonly string[] => {
+    const current = secrets();
+    if (!sameItems(current, formsOf.secrets)) {
+      const usable = current.filter(
+        (secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
+      );
+      const all = [...new Set(usable.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+      formsOf = { secrets: [...current], forms: all };
+    }
+    return formsOf.forms;
   };
 
   const redactText = (value: string, secretForms: readonly string[]): string => {
@@ -73,6 +80,10 @@ export function createRedactor(secrets: () => readonly (string | null | undefine
   };
 
   return { text, value, headers };
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /**
