@@ -50,6 +50,9 @@ export interface BulkSqliteResults {
     peakRssMiB: number;
     rssAtTenthMiB: number;
     rssAtEndMiB: number;
+    /** The heap still in use after a full garbage collection, when a tenth were done and at the end. */
+    heapAfterGcAtTenthMiB: number;
+    heapAfterGcAtEndMiB: number;
     storeBytesPerAccount: number;
     exactlyOnce: boolean;
   };
@@ -66,10 +69,12 @@ const ids = (name: Name, prefix: string, count: number) =>
 /** Beneath the engine's limiter: when each request to a provider left, and the 429s it got. */
 const rateLimitedAnswers: Record<Name, number> = { solaris: 0, 'embedded-payments': 0, udara360: 0 };
 const sentAt: Record<Name, number[]> = { solaris: [], 'embedded-payments': [], udara360: [] };
+/** Send times are kept during the rate run only, so that the volume run's memory is the engine's. */
+let recordSendTimes = false;
 const countingFetch =
   (name: Name): typeof fetch =>
   async (input, init) => {
-    sentAt[name].push(performance.now());
+    if (recordSendTimes) sentAt[name].push(performance.now());
     const response = await fetch(input, init);
     if (response.status === 429) rateLimitedAnswers[name] += 1;
     return response;
@@ -138,6 +143,13 @@ const storeBytes = (path: string) =>
     }
   }, 0);
 
+/** The heap in use after a full collection (`pnpm bench` runs node with --expose-gc); 0 without it. */
+function heapAfterGc(): number {
+  if (!globalThis.gc) return 0;
+  globalThis.gc();
+  return process.memoryUsage().heapUsed;
+}
+
 const totalRequests = (counters: CountersReply): Record<Name, number> => ({
   solaris: counters.solaris.totalRequests,
   'embedded-payments': counters.embeddedPayments.totalRequests,
@@ -173,7 +185,9 @@ export async function benchBulkSqlite(
     });
     await rateEngine.importRows(rowsOf(rateAccounts));
     for (const name of NAMES) sentAt[name].length = 0;
+    recordSendTimes = true;
     const done = await rateEngine.runUntil({ until: 'submitted' });
+    recordSendTimes = false;
     await rateEngine.close();
     if (done.isErr()) throw done.error;
     const after = totalRequests(await sims.call<CountersReply & ChildMessage>('counters'));
@@ -226,6 +240,7 @@ export async function benchBulkSqlite(
     await volumeEngine.importRows(rowsOf(volumeAccounts));
     let peakRss = process.memoryUsage.rss();
     let rssAtTenth = 0;
+    let heapAtTenth = 0;
     const volumeStarted = performance.now();
     const volumeDone = await volumeEngine.runUntil({
       until: 'submitted',
@@ -237,11 +252,15 @@ export async function benchBulkSqlite(
           (sum, counts) => sum + counts.SUBMITTED + counts.CLOSED,
           0,
         );
-        if (rssAtTenth === 0 && submitted >= accounts / 10) rssAtTenth = rss;
+        if (rssAtTenth === 0 && submitted >= accounts / 10) {
+          rssAtTenth = rss;
+          heapAtTenth = heapAfterGc();
+        }
       },
     });
     const volumeSeconds = (performance.now() - volumeStarted) / 1000;
     const rssAtEnd = process.memoryUsage.rss();
+    const heapAtEnd = heapAfterGc();
     await volumeEngine.close();
     if (volumeDone.isErr()) throw volumeDone.error;
     const counters = await sims.call<CountersReply & ChildMessage>('counters');
@@ -293,6 +312,8 @@ export async function benchBulkSqlite(
         peakRssMiB: mib(peakRss),
         rssAtTenthMiB: mib(rssAtTenth),
         rssAtEndMiB: mib(rssAtEnd),
+        heapAfterGcAtTenthMiB: mib(heapAtTenth),
+        heapAfterGcAtEndMiB: mib(heapAtEnd),
         storeBytesPerAccount: Math.round(storeBytes(volumePath) / accounts),
         exactlyOnce,
       },
@@ -338,6 +359,7 @@ export function printBulkSqlite(results: BulkSqliteResults): void {
       'peak RSS MiB',
       'RSS at 1/10 MiB',
       'RSS at end MiB',
+      'heap after GC at 1/10, end MiB',
       'store B/account',
       'each closed once',
     ],
@@ -349,6 +371,7 @@ export function printBulkSqlite(results: BulkSqliteResults): void {
         volume.peakRssMiB,
         volume.rssAtTenthMiB,
         volume.rssAtEndMiB,
+        `${volume.heapAfterGcAtTenthMiB} / ${volume.heapAfterGcAtEndMiB}`,
         volume.storeBytesPerAccount,
         volume.exactlyOnce,
       ],
