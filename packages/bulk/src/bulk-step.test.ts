@@ -11,15 +11,15 @@ const NOW = new Date('2026-12-01T10:00:00.000Z');
 function world() {
   const backend = createFakeProvider();
   const adapter = createFakeClosureAdapter({ provider: 'fake', backend, maxRetries: 0 });
-  const intents: { account: BulkAccount; entry: AuditEntry; closesBefore: number }[] = [];
+  const intents: { account: BulkAccount; entries: readonly AuditEntry[]; closesBefore: number }[] = [];
   const context: StepContext = {
     adapter,
     policy: DEFAULT_BULK_POLICY,
     now: () => NOW,
-    recordIntent: (account, entry) => {
+    recordIntent: (account, entries) => {
       intents.push({
         account,
-        entry,
+        entries,
         closesBefore: backend.requests.filter((r) => r.method === 'POST').length,
       });
       return okAsync(undefined);
@@ -75,6 +75,12 @@ describe('advanceAccount', () => {
     const found: BulkAccount = { ...queued('a-1'), state: 'UNKNOWN', attempts: 1 };
     const outcome = (await advanceAccount(found, context))._unsafeUnwrap();
     expect(intents[0]?.account.attempts).toBe(2);
+    // The read-back's finding is in the audit trail, written with the intent, before the close.
+    expect(intents[0]?.entries.map((entry) => [entry.step, entry.state, entry.code])).toEqual([
+      ['READ_BACK', 'UNKNOWN', 'CLOSURE_NOT_FOUND'],
+      ['INTENT', 'SUBMITTING', null],
+    ]);
+    expect(intents[0]?.entries[0]?.note).toContain('found no closure');
     expect(outcome.account).toMatchObject({ state: 'SUBMITTED', attempts: 2 });
     expect(backend.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
   });

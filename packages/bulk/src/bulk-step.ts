@@ -57,7 +57,8 @@ export interface StepContext {
    * Durably records the intent (the account in state SUBMITTING with attempts + 1, and the INTENT
    * audit entry) before the close request is sent. When it fails, nothing is sent.
    */
-  recordIntent: (account: BulkAccount, entry: AuditEntry) => ResultAsync<void, BulkError>;
+  /** Writes the account and its audit entries (the intent last) before the close request is sent. */
+  recordIntent: (account: BulkAccount, entries: readonly AuditEntry[]) => ResultAsync<void, BulkError>;
   signal?: AbortSignal;
 }
 
@@ -104,16 +105,20 @@ export function advanceAccount(
   }
 }
 
-function submit(account: BulkAccount, context: StepContext): ResultAsync<StepOutcome, BulkError> {
+/** `findings`: audit entries of what led here (a read-back that found nothing), written first. */
+function submit(
+  account: BulkAccount,
+  context: StepContext,
+  findings: readonly AuditEntry[] = [],
+): ResultAsync<StepOutcome, BulkError> {
   const now = context.now();
   if (account.attempts >= context.policy.maxAttempts) {
-    return okAsync(
-      settle(account, context, 'CLOSE', {
-        state: 'NEEDS_ACTION',
-        code: account.code ?? 'OUTCOME_UNKNOWN',
-        note: `gave up after ${account.attempts} close request(s); nothing found by read-back`,
-      }),
-    );
+    const outcome = settle(account, context, 'CLOSE', {
+      state: 'NEEDS_ACTION',
+      code: account.code ?? 'OUTCOME_UNKNOWN',
+      note: `gave up after ${account.attempts} close request(s); nothing found by read-back`,
+    });
+    return okAsync({ ...outcome, audit: [...findings, ...outcome.audit] });
   }
   const intent: BulkAccount = {
     ...account,
@@ -124,7 +129,7 @@ function submit(account: BulkAccount, context: StepContext): ResultAsync<StepOut
     nextCheckAt: at(now, context.policy.retryBaseMs),
   };
   const entry = auditOf(intent, 'INTENT', now, { note: `close request ${intent.attempts}` });
-  return context.recordIntent(intent, entry).andThen(() =>
+  return context.recordIntent(intent, [...findings, entry]).andThen(() =>
     context.adapter
       .closeAccount(
         { accountId: intent.accountId, reason: intent.reason, idempotencyKey: intent.idempotencyKey },
@@ -172,7 +177,12 @@ function readBack(account: BulkAccount, context: StepContext): ResultAsync<StepO
     .orElse((error): ResultAsync<StepOutcome, BulkError> => {
       if (error.code === 'CLOSURE_NOT_FOUND') {
         // Proven not applied: close again, with the same idempotency key.
-        return submit({ ...account, state: 'QUEUED', checks: account.checks + 1, retries: 0 }, context);
+        const checked: BulkAccount = { ...account, checks: account.checks + 1, retries: 0 };
+        const found = auditOf({ ...checked, code: error.code }, 'READ_BACK', context.now(), {
+          requestId: error.requestId,
+          note: 'the read-back found no closure: not applied, closing again with the same idempotency key',
+        });
+        return submit({ ...checked, state: 'QUEUED' }, context, [found]);
       }
       if (error.code === 'ACCOUNT_NOT_FOUND') {
         return okAsync(

@@ -73,8 +73,8 @@ export async function processAccountJob(
       policy: context.policy,
       now: context.now,
       signal: context.signal,
-      recordIntent: (intent, entry) =>
-        ResultAsync.fromPromise(context.store.commit(version, storedState, intent, [entry]), (cause) =>
+      recordIntent: (intent, entries) =>
+        ResultAsync.fromPromise(context.store.commit(version, storedState, intent, entries), (cause) =>
           storeFailed('record the intent', cause),
         ).andThen((result) => {
           if (result.kind !== 'written') {

@@ -289,8 +289,8 @@ function createSqliteBulkEngine(db: BetterSqlite3.Database, settings: ResolvedEn
         policy,
         now,
         signal: internal.signal,
-        recordIntent: (intent, entry) =>
-          attempt('record intent', () => store.transition(intent, current, [entry])).andThen((next) => {
+        recordIntent: (intent, entries) =>
+          attempt('record intent', () => store.transition(intent, current, entries)).andThen((next) => {
             if (next === null) return errAsync(STALE);
             current = next;
             return okAsync(undefined);
