@@ -113,10 +113,11 @@ async function dispatch(argv: readonly string[], context: BulkContext): Promise<
     usage(`--store ${values.store}: no such file (closekit bulk run creates it)`);
   }
   const engine = await openEngine(values, [], concurrency);
+  const storeFlag = values.store !== undefined ? `--store ${values.store}` : '--redis';
   try {
     return command === 'status'
-      ? await statusCommand(engine, values.json === true, context.io)
-      : await reportCommand(engine, values.format, context.io);
+      ? await statusCommand(engine, storeFlag, values.json === true, context.io)
+      : await reportCommand(engine, storeFlag, values.format, context.io);
   } finally {
     await engine.close();
   }
@@ -166,28 +167,30 @@ async function openEngine(
   return opened.value;
 }
 
-async function statusCommand(engine: BulkEngine, json: boolean, io: CommandIo): Promise<ExitCode> {
+// A store that cannot be read (Redis unreachable, not a closekit store) is a configuration error,
+// as it is for `run`: exit 2, naming the flag.
+async function statusCommand(
+  engine: BulkEngine,
+  storeFlag: string,
+  json: boolean,
+  io: CommandIo,
+): Promise<ExitCode> {
   const status = await engine.status();
-  if (status.isErr()) {
-    io.error(`closekit bulk status: ${status.error.message}`);
-    return 1;
-  }
+  if (status.isErr()) return usage(`${storeFlag}: ${status.error.message}`);
   io.out(json ? JSON.stringify(status.value, null, 2) : renderCounts(status.value));
   return 0;
 }
 
 async function reportCommand(
   engine: BulkEngine,
+  storeFlag: string,
   format: string | undefined,
   io: CommandIo,
 ): Promise<ExitCode> {
   if (format !== undefined && format !== 'csv' && format !== 'json')
     usage(`--format takes csv or json, got "${format}"`);
   const report = await engine.report();
-  if (report.isErr()) {
-    io.error(`closekit bulk report: ${report.error.message}`);
-    return 1;
-  }
+  if (report.isErr()) return usage(`${storeFlag}: ${report.error.message}`);
   io.out(format === 'json' ? JSON.stringify(report.value, null, 2) : reportCsv(report.value));
   return 0;
 }

@@ -114,10 +114,17 @@ describe('closekit bulk run, worker, status and report with --redis', { timeout:
     });
   });
 
-  it('fails naming the Redis when the server cannot be reached', async () => {
-    const io = captureIo();
+  it('exits 2 naming --redis when the server cannot be reached, for status and report as for run', async () => {
     // Nothing listens on port 1 of loopback.
-    expect(await runBulk(['status', '--redis', 'redis://127.0.0.1:1'], { io, env })).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/Redis redis:\/\/127\.0\.0\.1:1\): connect ECONNREFUSED/);
+    for (const argv of [
+      ['status', '--redis', 'redis://127.0.0.1:1'],
+      ['report', '--redis', 'redis://127.0.0.1:1'],
+    ]) {
+      const io = captureIo();
+      expect(await runBulk(argv, { io, env })).toBe(2);
+      expect(io.stderr.join('\n')).toMatch(
+        /--redis: .*Redis redis:\/\/127\.0\.0\.1:1\): connect ECONNREFUSED/,
+      );
+    }
   });
 });
