@@ -10,7 +10,7 @@ export {
   type Udara360AccountStatusCode,
 } from './map-udara360-closure-state';
 export { createUdara360Adapter } from './udara360-adapter';
-export { ACCOUNT_NUMBER_MAX_LENGTH } from './udara360-api';
+export { ACCOUNT_NUMBER_MAX_LENGTH, CLOSE_ACCOUNT_PATH as UDARA360_CLOSE_ACCOUNT_PATH } from './udara360-api';
 export {
   UDARA360_HTTP_ERROR_RULES,
   UDARA360_OPERATION_ERROR_RULES,

@@ -13,8 +13,8 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '@closekit/simulator';
-import { createSolarisAdapter } from '@closekit/solaris';
-import { createUdara360Adapter } from '@closekit/udara360';
+import { createSolarisAdapter, SOLARIS_ACR_PATH } from '@closekit/solaris';
+import { createUdara360Adapter, UDARA360_CLOSE_ACCOUNT_PATH } from '@closekit/udara360';
 import type { Result } from 'neverthrow';
 import { closureRow } from '../format-closure';
 import { renderTable, type TableRow } from '../render-table';
@@ -43,10 +43,6 @@ async function atEveryProvider<T>(call: (provider: DemoProvider) => PromiseLike<
     DEMO_PROVIDERS.map((provider, index) => [provider, results[index]]),
   ) as ByProvider<T>;
 }
-
-/** Paths the demo injects faults on (the providers' documented endpoints). */
-const SOLARIS_ACR_PATH = '/v1/account_closure_requests';
-const UDARA360_CLOSE_PATH = '/api/postings/v1/closeaccount';
 
 export interface DemoOptions {
   seed?: number;
@@ -278,7 +274,7 @@ async function injectFaults(run: DemoRun): Promise<DemoStep> {
   const solarisAccount = '9a9b9c9d9e9f4a4b8c8d8e8f9a9b9c9dcacc';
   sims.udara360.control.seedAccounts([{ accountNumber: udaraAccount, balance: 0 }]);
   sims.udara360.control.injectFaults([
-    { match: { method: 'POST', path: UDARA360_CLOSE_PATH }, fault: { type: 'reset-after' }, times: 1 },
+    { match: { method: 'POST', path: UDARA360_CLOSE_ACCOUNT_PATH }, fault: { type: 'reset-after' }, times: 1 },
   ]);
   sims.solaris.control.seedAccounts([{ id: solarisAccount, balance: 0 }]);
   sims.solaris.control.injectFaults([

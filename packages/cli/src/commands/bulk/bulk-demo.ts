@@ -11,8 +11,8 @@ import {
 } from '@closekit/bulk';
 import { createEmbeddedPaymentsAdapter } from '@closekit/embedded-payments';
 import { type Simulators, startSimulators } from '@closekit/simulator';
-import { createSolarisAdapter } from '@closekit/solaris';
-import { createUdara360Adapter } from '@closekit/udara360';
+import { createSolarisAdapter, SOLARIS_ACR_PATH } from '@closekit/solaris';
+import { createUdara360Adapter, UDARA360_CLOSE_ACCOUNT_PATH } from '@closekit/udara360';
 import { renderTable } from '../../render-table';
 import type { CommandIo } from '../io';
 import { needsAttentionByCode, renderCounts } from './bulk-output';
@@ -216,7 +216,7 @@ function providersFor(sims: Simulators): BulkEngineSettings['providers'] {
 function injectFaults(sims: Simulators): void {
   sims.solaris.control.injectFaults([
     {
-      match: { method: 'POST', path: '/v1/account_closure_requests' },
+      match: { method: 'POST', path: SOLARIS_ACR_PATH },
       fault: { type: 'status', code: 503 },
       times: 20,
     },
@@ -226,7 +226,7 @@ function injectFaults(sims: Simulators): void {
   ]);
   sims.udara360.control.injectFaults([
     {
-      match: { method: 'POST', path: '/api/postings/v1/closeaccount' },
+      match: { method: 'POST', path: UDARA360_CLOSE_ACCOUNT_PATH },
       fault: { type: 'reset-after' },
       times: 10,
     },
