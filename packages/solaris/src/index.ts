@@ -23,12 +23,12 @@ export {
 export { SOLARIS_ERROR_TABLE, type SolarisOperation } from './solaris-error';
 export type { SolarisListClosuresQuery } from './solaris-pagination';
 export {
+  SOLARIS_ACR_PATH,
   SOLARIS_AUTH_URL_ENV,
   SOLARIS_BASE_URL_ENV,
   SOLARIS_CLIENT_ID_ENV,
   SOLARIS_CLIENT_SECRET_ENV,
   SOLARIS_DEFAULT_PAGE_SIZE,
-  SOLARIS_ACR_PATH,
   SOLARIS_RECENT_ACR_MARGIN_MS,
   SOLARIS_SANDBOX_API_URL,
   SOLARIS_SANDBOX_AUTH_URL,

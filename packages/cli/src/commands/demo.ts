@@ -274,7 +274,11 @@ async function injectFaults(run: DemoRun): Promise<DemoStep> {
   const solarisAccount = '9a9b9c9d9e9f4a4b8c8d8e8f9a9b9c9dcacc';
   sims.udara360.control.seedAccounts([{ accountNumber: udaraAccount, balance: 0 }]);
   sims.udara360.control.injectFaults([
-    { match: { method: 'POST', path: UDARA360_CLOSE_ACCOUNT_PATH }, fault: { type: 'reset-after' }, times: 1 },
+    {
+      match: { method: 'POST', path: UDARA360_CLOSE_ACCOUNT_PATH },
+      fault: { type: 'reset-after' },
+      times: 1,
+    },
   ]);
   sims.solaris.control.seedAccounts([{ id: solarisAccount, balance: 0 }]);
   sims.solaris.control.injectFaults([
