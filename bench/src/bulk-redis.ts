@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRedisBulkEngine } from '@closekit/bulk/redis';
 import type { SimulatorCounters } from '@closekit/simulator';
 import {
@@ -43,6 +44,17 @@ export const DEFAULT_BULK_REDIS_SETTINGS: BulkRedisSettings = {
   concurrency: 16,
 };
 
+/**
+ * Volume: many accounts at a limit the machine cannot reach, so that the figure is the engine's
+ * own pace and the workers' memory over the run. BULK_REDIS_ACCOUNTS (per provider) overrides.
+ */
+export const VOLUME_BULK_REDIS_SETTINGS: BulkRedisSettings = {
+  accountsPerProvider: Number(process.env.BULK_REDIS_ACCOUNTS ?? 5_000),
+  requestsPerSecond: 2_000,
+  workers: 2,
+  concurrency: 32,
+};
+
 export interface BulkRedisProviderFigures {
   provider: string;
   accounts: number;
@@ -63,6 +75,19 @@ export interface BulkRedisResults {
   providers: BulkRedisProviderFigures[];
   redisUsedMemoryBytesPerAccount: number;
   allExactlyOnce: boolean;
+  /** Each worker process's RSS when a tenth of the accounts were submitted, and at the end (MiB; null where /proc is missing). */
+  workerRssAtTenthMiB: (number | null)[];
+  workerRssAtEndMiB: (number | null)[];
+}
+
+/** A process's resident memory from /proc (Linux), in MiB; null elsewhere. */
+function rssOf(pid: number): number | null {
+  try {
+    const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? null : round(Number(kib) / 1024, 1);
+  } catch {
+    return null;
+  }
 }
 
 const ids = (prefix: string, count: number) =>
@@ -129,9 +154,17 @@ export async function benchBulkRedis(
     });
     const allUp = { at: performance.now(), requests: counted(await sims.call<CountersReply>('counters')) };
     const finished = new Map<string, { at: number; requests: number }>();
+    let workerRssAtTenthMiB: (number | null)[] = [];
     while (finished.size < Object.keys(accountIds).length) {
       const status = await engine.status();
       if (status.isErr()) throw status.error;
+      const submitted = Object.values(status.value.counts).reduce(
+        (sum, counts) => sum + counts.SUBMITTED + counts.CLOSED + counts.NEEDS_ACTION,
+        0,
+      );
+      if (workerRssAtTenthMiB.length === 0 && submitted >= rows.length / 10) {
+        workerRssAtTenthMiB = workers.map((worker) => rssOf(worker.pid));
+      }
       for (const [provider, counts] of Object.entries(status.value.counts)) {
         if (finished.has(provider) || counts.QUEUED + counts.SUBMITTING + counts.UNKNOWN > 0) continue;
         const requests = counted(await sims.call<CountersReply>('counters'))[provider] ?? 0;
@@ -140,6 +173,7 @@ export async function benchBulkRedis(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const elapsedMs = performance.now() - started;
+    const workerRssAtEndMiB = workers.map((worker) => rssOf(worker.pid));
     for (const worker of workers) process.kill(worker.pid, 'SIGTERM');
     await Promise.all(workers.map((worker) => worker.exited));
 
@@ -181,6 +215,8 @@ export async function benchBulkRedis(
       providers,
       redisUsedMemoryBytesPerAccount: Math.round(Number(memory ?? 0) / accounts),
       allExactlyOnce,
+      workerRssAtTenthMiB,
+      workerRssAtEndMiB,
     };
   } finally {
     for (const worker of workers) {
@@ -195,7 +231,7 @@ export async function benchBulkRedis(
 export function printBulkRedis(results: BulkRedisResults): void {
   const { settings } = results;
   printTable(
-    `Bulk through BullMQ on Redis: ${results.accounts.toLocaleString('en-US')} accounts, ${settings.workers} worker processes, limit ${settings.requestsPerSecond} requests/s per provider, until submitted (${results.elapsedMs.toLocaleString('en-US')} ms; import ${results.importMs.toLocaleString('en-US')} ms; ${results.accountsPerSecond} accounts/s; Redis ${results.redisUsedMemoryBytesPerAccount} bytes/account; exactly once: ${results.allExactlyOnce ? 'yes' : 'NO'})`,
+    `Bulk through BullMQ on Redis: ${results.accounts.toLocaleString('en-US')} accounts, ${settings.workers} worker processes, limit ${settings.requestsPerSecond} requests/s per provider, until submitted (${results.elapsedMs.toLocaleString('en-US')} ms; import ${results.importMs.toLocaleString('en-US')} ms; ${results.accountsPerSecond} accounts/s; Redis ${results.redisUsedMemoryBytesPerAccount} bytes/account; workers' RSS MiB at 1/10 ${results.workerRssAtTenthMiB.join(', ')}, at the end ${results.workerRssAtEndMiB.join(', ')}; exactly once: ${results.allExactlyOnce ? 'yes' : 'NO'})`,
     ['provider', 'accounts', 'requests', 'req/s', 'share of limit', 'max closures/account'],
     results.providers.map((row) => [
       row.provider,
