@@ -59,6 +59,8 @@ export interface BulkRedisProviderFigures {
   provider: string;
   accounts: number;
   requests: number;
+  /** The same requests by route (`"POST /v1/account_closure_requests"`), as the simulator counted them. */
+  requestsByRoute: Record<string, number>;
   /** Requests per second from the moment all workers were up until the provider's last account was submitted. */
   requestsPerSecond: number;
   shareOfLimit: number;
@@ -191,6 +193,7 @@ export async function benchBulkRedis(
         provider,
         accounts: settings.accountsPerProvider,
         requests: counter.totalRequests,
+        requestsByRoute: counter.requests,
         requestsPerSecond: round(requestsPerSecond, 1),
         shareOfLimit: round(requestsPerSecond / settings.requestsPerSecond, 3),
         maxClosuresPerAccount: counter.maxClosuresPerAccount,
