@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type CallOptions, type Closure, type ClosureAdapter, ClosureError } from '@closekit/core';
 import {
-  closeAccountRequestSchema,
   closureRefSchema,
   createHttpTransport,
   listClosuresQuerySchema,
+  parseCloseRequest,
   validateInput,
 } from '@closekit/core/adapter';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
@@ -66,7 +66,7 @@ export function createEmbeddedPaymentsAdapter(
   // id, never an idempotency key. v1 declares no headers on close; sending it there is harmless.
   const perAttemptHeaders = () => ({ 'request-id': randomUUID() });
 
-  const read = async <T>(operation: string, path: string, schema: z.ZodType<T>, options?: CallOptions) => {
+  async function read<T>(operation: string, path: string, schema: z.ZodType<T>, options?: CallOptions) {
     const answer = await transport.send(
       {
         operation,
@@ -80,7 +80,7 @@ export function createEmbeddedPaymentsAdapter(
       options,
     );
     return answer.map(({ data }) => data);
-  };
+  }
   const reader: EmbeddedPaymentsReader = {
     readAccount: (accountId, operation, options) =>
       read(operation, accountPath(accountId), wireAccountSchema, options),
@@ -98,12 +98,12 @@ export function createEmbeddedPaymentsAdapter(
       ),
   };
 
-  const sendClose = async (
+  async function sendClose(
     accountId: string,
     closureReason: string,
     context: { wasOpen: boolean; idempotencyKey: string; pendingCredits: Closure['blockers'] },
     options?: CallOptions,
-  ): Promise<Result<Closure, ClosureError>> => {
+  ): Promise<Result<Closure, ClosureError>> {
     const { method, body } = convertToEmbeddedPaymentsCloseRequest(apiVersion, closureReason);
     const sent = await transport.send(
       {
@@ -140,31 +140,30 @@ export function createEmbeddedPaymentsAdapter(
         { reasons, redactor, blockers: context.pendingCredits },
       ),
     );
-  };
+  }
 
-  const closeAccount = async (
+  async function closeAccount(
     request: unknown,
     options?: CallOptions,
-  ): Promise<Result<Closure, ClosureError>> => {
-    const valid = validateInput(closeAccountRequestSchema, request, { provider, operation: 'closeAccount' });
-    if (valid.isErr()) return err(valid.error);
-    const closureReason = reasons.toProvider(valid.value.reason);
-    if (closureReason.isErr()) return err(closureReason.error);
-    const accountId = checkAccountId(valid.value.accountId, 'closeAccount');
+  ): Promise<Result<Closure, ClosureError>> {
+    const parsed = parseCloseRequest(request, { provider, reasons });
+    if (parsed.isErr()) return err(parsed.error);
+    const { request: valid, wireReason } = parsed.value;
+    const accountId = checkAccountId(valid.accountId, 'closeAccount');
     if (accountId.isErr()) return err(accountId.error);
-    const idempotencyKey = valid.value.idempotencyKey ?? randomUUID();
+    const idempotencyKey = valid.idempotencyKey ?? randomUUID();
     if (!preflight) {
       const context = { wasOpen: false, idempotencyKey, pendingCredits: [] };
-      return sendClose(accountId.value, closureReason.value, context, options);
+      return sendClose(accountId.value, wireReason, context, options);
     }
     const checked = await runPreflight(reader, accountId.value, options);
     if (checked.isErr()) return err(checked.error);
     if (checked.value.kind === 'existing') return ok(checked.value.closure);
     const context = { wasOpen: true, idempotencyKey, pendingCredits: checked.value.pendingCredits };
-    return sendClose(accountId.value, closureReason.value, context, options);
-  };
+    return sendClose(accountId.value, wireReason, context, options);
+  }
 
-  const getClosure = async (ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> => {
+  async function getClosure(ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> {
     const valid = validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' });
     if (valid.isErr()) return err(valid.error);
     const { closureId, accountId: givenAccountId } = valid.value;
@@ -185,9 +184,9 @@ export function createEmbeddedPaymentsAdapter(
     if (closure) return ok(closure);
     const { id, state } = account.value;
     return err(fail('CLOSURE_NOT_FOUND', `account ${id} is ${state}: no closure was requested`, { state }));
-  };
+  }
 
-  const listClosures = async (query: unknown) => {
+  async function listClosures(query: unknown): Promise<Result<never, ClosureError>> {
     const valid = validateInput(listClosuresQuerySchema, query, { provider, operation: 'listClosures' });
     if (valid.isErr()) return err(valid.error);
     return err(
@@ -196,7 +195,7 @@ export function createEmbeddedPaymentsAdapter(
         'listClosures: Embedded Payments cannot list closures (GET /accounts has no state filter and needs a clientId); use getClosure({ accountId }) per account',
       ),
     );
-  };
+  }
 
   return {
     provider,

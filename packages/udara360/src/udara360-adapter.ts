@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type CallOptions, type Closure, type ClosureAdapter, ClosureError } from '@closekit/core';
 import {
-  closeAccountRequestSchema,
   closureRefSchema,
   createHttpTransport,
-  type InputIssue,
   listClosuresQuerySchema,
+  parseCloseRequest,
   type ReconcileOutcome,
   validateInput,
 } from '@closekit/core/adapter';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
-import type { z } from 'zod';
 import {
   convertToUdara360CloseRequest,
   createUdara360PostingReferences,
@@ -80,14 +78,6 @@ export function createUdara360Adapter(
     options?: CallOptions,
   ) => readKnownAccount(readAccount, provider, { operation, accountNumber }, options);
   const oneAtATime = createAccountQueue();
-  // Inputs: the core schemas plus Udara360's account-number rules, in one INVALID_REQUEST.
-  const validator =
-    <T>(schema: z.ZodType<T>, operation: string, issues: (input: unknown) => InputIssue[]) =>
-    (input: unknown) =>
-      validateInput(schema, input, { provider, operation }, issues(input));
-  const validClose = validator(closeAccountRequestSchema, 'closeAccount', closeIssues);
-  const validRef = validator(closureRefSchema, 'getClosure', refIssues);
-  const validQuery = validator(listClosuresQuerySchema, 'listClosures', accountIssues);
 
   /** §2: the posting, once. Unknown outcomes are read back by the transport before any resend. */
   async function sendClose(sent: SentClose, idempotencyKey: string, options?: CallOptions) {
@@ -158,14 +148,13 @@ export function createUdara360Adapter(
     request: unknown,
     options?: CallOptions,
   ): Promise<Result<Closure, ClosureError>> {
-    const valid = validClose(request);
-    if (valid.isErr()) return err(valid.error);
-    const { accountId: accountNumber, idempotencyKey = randomUUID() } = valid.value;
-    const wireReason = reasons.toProvider(valid.value.reason);
-    if (wireReason.isErr()) return err(wireReason.error);
+    // The core schema plus Udara360's account-number rules, in one INVALID_REQUEST.
+    const parsed = parseCloseRequest(request, { provider, reasons, issues: closeIssues(request) });
+    if (parsed.isErr()) return err(parsed.error);
+    const { accountId: accountNumber, idempotencyKey = randomUUID() } = parsed.value.request;
     const reason: ClosureReasonSent & { raw: string } = {
-      unified: valid.value.reason,
-      raw: wireReason.value,
+      unified: parsed.value.request.reason,
+      raw: parsed.value.wireReason,
     };
     return oneAtATime(accountNumber, async () => {
       const account = await readKnown('closeAccount', accountNumber, options);
@@ -190,7 +179,7 @@ export function createUdara360Adapter(
 
   /** The closure of an account, read from its status (§4): Closed, or CLOSURE_NOT_FOUND. */
   async function getClosure(ref: unknown, options?: CallOptions): Promise<Result<Closure, ClosureError>> {
-    const valid = validRef(ref);
+    const valid = validateInput(closureRefSchema, ref, { provider, operation: 'getClosure' }, refIssues(ref));
     if (valid.isErr()) return err(valid.error);
     // closureId is the account number (convert-udara360-to-closure.ts): either names the account.
     const accountNumber = valid.value.closureId ?? (valid.value.accountId as string);
@@ -214,7 +203,12 @@ export function createUdara360Adapter(
 
   /** SearchAccount needs an account number (§4): there is no honest way to list closures. */
   async function listClosures(query: unknown): Promise<Result<never, ClosureError>> {
-    const valid = validQuery(query);
+    const valid = validateInput(
+      listClosuresQuerySchema,
+      query,
+      { provider, operation: 'listClosures' },
+      accountIssues(query),
+    );
     if (valid.isErr()) return err(valid.error);
     return err(
       new ClosureError({

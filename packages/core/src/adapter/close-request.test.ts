@@ -30,4 +30,23 @@ describe('parseCloseRequest', () => {
       )._unsafeUnwrapErr(),
     ).toMatchObject({ code: 'REASON_NOT_SUPPORTED', provider: 'bank' });
   });
+
+  it("lists the provider's own issues beside the schema's, in one INVALID_REQUEST", () => {
+    const error = parseCloseRequest(
+      { accountId: '', reason: 'CUSTOMER_REQUEST' },
+      { provider: 'bank', reasons, issues: [{ path: 'accountId', message: 'must be 10 digits' }] },
+    )._unsafeUnwrapErr();
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.details?.issues).toEqual([
+      expect.objectContaining({ path: 'accountId' }),
+      { path: 'accountId', message: 'must be 10 digits' },
+    ]);
+    // A valid request with a provider issue is refused too, and its reason is not mapped.
+    expect(
+      parseCloseRequest(
+        { accountId: 'A-1', reason: 'FRAUD' },
+        { provider: 'bank', reasons, issues: [{ path: 'accountId', message: 'must be 10 digits' }] },
+      )._unsafeUnwrapErr().code,
+    ).toBe('INVALID_REQUEST');
+  });
 });
