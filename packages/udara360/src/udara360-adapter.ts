@@ -151,11 +151,9 @@ export function createUdara360Adapter(
     // The core schema plus Udara360's account-number rules, in one INVALID_REQUEST.
     const parsed = parseCloseRequest(request, { provider, reasons, issues: closeIssues(request) });
     if (parsed.isErr()) return err(parsed.error);
-    const { accountId: accountNumber, idempotencyKey = randomUUID() } = parsed.value.request;
-    const reason: ClosureReasonSent & { raw: string } = {
-      unified: parsed.value.request.reason,
-      raw: parsed.value.wireReason,
-    };
+    const { request: valid, wireReason } = parsed.value;
+    const { accountId: accountNumber, idempotencyKey = randomUUID() } = valid;
+    const reason: ClosureReasonSent & { raw: string } = { unified: valid.reason, raw: wireReason };
     return oneAtATime(accountNumber, async () => {
       const account = await readKnown('closeAccount', accountNumber, options);
       if (account.isErr()) return err(account.error);
